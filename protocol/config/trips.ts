@@ -63,7 +63,8 @@ export function signTripList(header: Omit<DocumentHeader, 'type'>, trips: readon
 export function openTripList(bytes: Uint8Array, options: OpenOptions): TripList {
   const doc = openDocument(bytes, DocumentType.TRIPS, options);
   const trips = asArray(doc.body, 'trip list body').map((t, i) => readTrip(t, `trip[${i}]`));
-  const ids = new Set(trips.map((t) => t.id));
-  if (ids.size !== trips.length) throw new ProtocolError(ErrorCode.MALFORMED, 'trip ids must be unique');
+  // A trip id names a departure within a day ("K101-0830"); the date tells the days apart.
+  const keys = new Set(trips.map((t) => `${t.id}@${t.serviceDate}`));
+  if (keys.size !== trips.length) throw new ProtocolError(ErrorCode.MALFORMED, 'trip id and service date pairs must be unique');
   return Object.freeze({ version: doc.version, issuedAt: doc.issuedAt, operator: doc.operator, trips: Object.freeze(trips) });
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DenyList, DocumentType, ErrorCode, IssuerMode, applyDenyDelta, bytesToHex, findIssuer, isNewerVersion, kidOf,
+  openDenyDelta, openDenyList, openDocument, openTripList, openTrustList, signDenyDelta, signDenyList, signDocument,
+  signTripList, signTrustList, ticketHash,
+} from '../../protocol/index.js';
+import { NOW, OPERATOR, TRIP, busIssuer, makeTrust, railIssuer, root, testBytes, testSigner } from './fixtures.js';
+
+const rootKeys = [root.publicKey];
+const header = (version: number) => ({ version, issuedAt: NOW, operator: OPERATOR });
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+};
+
+describe('signed configuration documents', () => {
+  it('open only under a known root key and with the expected type', () => {
+    const doc = signDocument({ type: DocumentType.TRUST, ...header(3) }, [], root);
+    expect(openDocument(doc, DocumentType.TRUST, { rootKeys }).version).toBe(3);
+    expect(codeOf(() => openDocument(doc, DocumentType.DENY, { rootKeys }))).toBe(ErrorCode.WRONG_DOCUMENT);
+    expect(codeOf(() => openDocument(doc, DocumentType.TRUST, { rootKeys: [busIssuer.publicKey] }))).toBe(ErrorCode.UNKNOWN_KEY);
+  });
+
+  it('are rejected when signed by an impostor using the root kid', () => {
+    const impostor = testSigner('impostor');
+    const forged = signDocument({ type: DocumentType.TRUST, ...header(9) }, [], {
+      ...impostor,
+      publicKey: root.publicKey, // claims the root kid
+      sign: (d) => impostor.sign(d),
+    });
+    expect(codeOf(() => openDocument(forged, DocumentType.TRUST, { rootKeys }))).toBe(ErrorCode.BAD_SIGNATURE);
+  });
+
+  it('only move forward: same version is "nothing to do", older is ROLLBACK', () => {
+    expect(isNewerVersion(5, undefined)).toBe(true);
+    expect(isNewerVersion(6, 5)).toBe(true);
+    expect(isNewerVersion(5, 5)).toBe(false);
+    expect(codeOf(() => isNewerVersion(4, 5))).toBe(ErrorCode.ROLLBACK);
+  });
+});
+
+describe('trust list', () => {
+  it('holds several issuers, found by kid', () => {
+    const { trust } = makeTrust(7);
+    expect(trust.version).toBe(7);
+    expect(trust.issuers.size).toBe(2);
+    expect(findIssuer(trust, kidOf(railIssuer.publicKey))?.modes).toEqual([IssuerMode.RAIL]);
+    expect(findIssuer(trust, testBytes('nobody', 8))).toBeUndefined();
+  });
+
+  it('rejects an entry whose kid does not match its key, and duplicate kids', () => {
+    const mismatched = signDocument({ type: DocumentType.TRUST, ...header(1) }, [
+      new Map<number, unknown>([[1, kidOf(railIssuer.publicKey)], [2, busIssuer.publicKey], [3, 'x'], [4, [0]], [5, ['YTBUS']], [6, 0], [7, NOW]]),
+    ], root);
+    expect(codeOf(() => openTrustList(mismatched, { rootKeys }))).toBe(ErrorCode.MALFORMED);
+    const issuer = { publicKey: busIssuer.publicKey, name: 'a', modes: [IssuerMode.ROAD], operators: [OPERATOR], nbf: 0, exp: NOW };
+    const dup = signTrustList(header(1), [issuer, issuer], root);
+    expect(codeOf(() => openTrustList(dup, { rootKeys }))).toBe(ErrorCode.MALFORMED);
+  });
+
+  it('rejects a tampered document', () => {
+    const { bytes } = makeTrust();
+    const tampered = bytes.slice();
+    tampered[bytes.length - 70] ^= 1; // inside the payload, before the signature
+    expect([ErrorCode.BAD_SIGNATURE, ErrorCode.MALFORMED]).toContain(codeOf(() => openTrustList(tampered, { rootKeys })));
+  });
+});
+
+describe('deny list', () => {
+  const hashes = Array.from({ length: 1000 }, (_, i) => ticketHash(testBytes(`revoked ${i}`, 8)));
+
+  it('finds every revoked ticket and nothing else, at 8 bytes an entry', () => {
+    const list = openDenyList(signDenyList(header(1), hashes, root), { rootKeys });
+    expect(list.size).toBe(1000);
+    expect(list.entries.length).toBe(8000);
+    for (const h of hashes) expect(list.has(h)).toBe(true);
+    for (let i = 0; i < 200; i++) expect(list.has(ticketHash(testBytes(`valid ${i}`, 8)))).toBe(false);
+  });
+
+  it('de-duplicates on signing and refuses unsorted entries on reading', () => {
+    expect(openDenyList(signDenyList(header(1), [...hashes, ...hashes], root), { rootKeys }).size).toBe(1000);
+    const unsorted = new Uint8Array(16).fill(0xff);
+    unsorted.fill(0, 8); // ff..ff then 00..00: descending
+    expect(codeOf(() => new DenyList(header(1), unsorted))).toBe(ErrorCode.MALFORMED);
+    expect(codeOf(() => new DenyList(header(1), new Uint8Array(12)))).toBe(ErrorCode.MALFORMED);
+  });
+
+  it('applies a delta to the version it was made against, and refuses any other base', () => {
+    const v1 = openDenyList(signDenyList(header(1), hashes.slice(0, 10), root), { rootKeys });
+    const added = ticketHash(testBytes('new revocation', 8));
+    const delta = openDenyDelta(signDenyDelta(header(2), 1, { add: [added], remove: [hashes[0]] }, root), { rootKeys });
+    const v2 = applyDenyDelta(v1, delta);
+    expect(v2.version).toBe(2);
+    expect(v2.has(added)).toBe(true);
+    expect(v2.has(hashes[0])).toBe(false);
+    expect(v2.has(hashes[5])).toBe(true);
+    expect(codeOf(() => applyDenyDelta(v2, delta))).toBe(ErrorCode.ROLLBACK);
+  });
+});
+
+describe('trip list', () => {
+  it('round-trips trips and refuses a trip with fewer than two stops or a duplicate departure', () => {
+    const list = openTripList(signTripList(header(4), [TRIP, { ...TRIP, serviceDate: 20261126 }], root), { rootKeys });
+    expect(list.trips[0]).toEqual(TRIP);
+    expect(codeOf(() => signTripList(header(4), [{ ...TRIP, stops: ['YT01'] }], root))).toBe(ErrorCode.MALFORMED);
+    const dup = signDocument({ type: DocumentType.TRIPS, ...header(5) }, [TRIP, TRIP].map((t) => new Map<number, unknown>([[1, t.id], [2, t.line], [3, t.serviceDate], [4, t.departure], [5, [...t.stops]]])), root);
+    expect(codeOf(() => openTripList(dup, { rootKeys }))).toBe(ErrorCode.MALFORMED);
+  });
+});
