@@ -13,6 +13,7 @@
 import { Encoder } from 'cbor-x/encode';
 import * as cborDecode from 'cbor-x/decode';
 import { ErrorCode, ProtocolError, guard } from './errors.js';
+import { checkCborProfile, type ProfileOptions } from './cbor-profile.js';
 
 /** A CBOR tag and its content, as cbor-x decodes tags it has no extension for. */
 export interface Tag {
@@ -52,11 +53,15 @@ export function encodeCbor(value: unknown): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** Decodes exactly one CBOR item filling all of `bytes`; anything else is MALFORMED. */
-export function decodeCbor(bytes: Uint8Array): unknown {
+/**
+ * Decodes exactly one CBOR item filling all of `bytes`, in the TK1 profile
+ * (cbor-profile.ts); anything else is MALFORMED.
+ */
+export function decodeCbor(bytes: Uint8Array, options: ProfileOptions = {}): unknown {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
     throw new ProtocolError(ErrorCode.MALFORMED, 'empty CBOR input');
   }
+  checkCborProfile(bytes, options);
   return guard(ErrorCode.MALFORMED, 'CBOR', () => decoder.decode(bytes));
 }
 

@@ -5,7 +5,7 @@
  * choices, so that any conforming implementation interoperates:
  *  - tag 18, no tag, or CWT tag 61 wrapping tag 18 (RFC 8392 §6); other tags rejected;
  *  - protected header as a zero-length byte string or an encoded map;
- *  - kid in the protected or the unprotected header (never both);
+ *  - alg and kid in the protected or the unprotected header (never both);
  *  - the signature must be exactly the algorithm's raw length (DER is not COSE);
  *  - nothing may follow the message.
  * The Sig_structure is built from the protected header bytes exactly as they
@@ -53,7 +53,7 @@ function untag(item: unknown): unknown {
 
 /** Parses a COSE_Sign1 message. Does not verify the signature. */
 export function decodeSign1(bytes: Uint8Array): Sign1 {
-  const parts = asArray(untag(decodeCbor(bytes)), 'COSE_Sign1');
+  const parts = asArray(untag(decodeCbor(bytes, { coseTags: true })), 'COSE_Sign1');
   if (parts.length !== 4) throw malformed('must be an array of 4 items');
   const protectedBytes = asBytes(parts[0], 'protected header');
   const protectedHeader = protectedBytes.length === 0 ? new Map<unknown, unknown>() : asMap(decodeCbor(protectedBytes), 'protected header');
@@ -69,8 +69,10 @@ export function decodeSign1(bytes: Uint8Array): Sign1 {
     // We understand no critical extensions: RFC 9052 §3.1 requires rejecting them.
     throw new ProtocolError(ErrorCode.UNSUPPORTED_ALGORITHM, 'COSE_Sign1: critical header parameters are not supported');
   }
-  if (unprotectedHeader.has(HeaderLabel.ALG)) throw malformed('alg must be in the protected header');
-  const alg = protectedHeader.get(HeaderLabel.ALG);
+  // alg SHOULD be protected (RFC 9052 §3.1) but may be unprotected, as it must be
+  // with an empty protected header. Substitution is harmless here: the trust list
+  // binds each key to one algorithm and the verifier checks that binding.
+  const alg = protectedHeader.has(HeaderLabel.ALG) ? protectedHeader.get(HeaderLabel.ALG) : unprotectedHeader.get(HeaderLabel.ALG);
   if (alg === undefined) throw new ProtocolError(ErrorCode.UNSUPPORTED_ALGORITHM, 'COSE_Sign1: no alg');
   if (!isKnownAlg(alg)) throw new ProtocolError(ErrorCode.UNSUPPORTED_ALGORITHM, `COSE_Sign1: algorithm ${String(alg)} is not supported`);
   if (signature.length !== SIGNATURE_LENGTH[alg]) throw malformed(`signature must be ${SIGNATURE_LENGTH[alg]} bytes for alg ${alg}`);

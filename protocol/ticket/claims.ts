@@ -98,11 +98,16 @@ function invalid(message: string): ProtocolError {
   return new ProtocolError(ErrorCode.MALFORMED, message);
 }
 
+/** True for a real calendar date written as the number YYYYMMDD. */
 export function isServiceDate(n: number): boolean {
   if (!Number.isInteger(n) || n < 19700101 || n > 99991231) return false;
+  const y = Math.floor(n / 10000);
   const m = Math.floor(n / 100) % 100;
   const d = n % 100;
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days;
 }
 
 /** Checks ranges that CBOR types alone do not express; shared by encode and decode. */

@@ -134,12 +134,17 @@ function checkTrip(claims: TicketClaims, ctx: ValidationContext): Reason | undef
   if (t.line !== undefined && t.line !== trip.line) return Reason.WRONG_LINE;
   if (t.serviceDate !== undefined && t.serviceDate !== trip.serviceDate) return Reason.WRONG_DATE;
   if (t.trip !== undefined && t.trip !== trip.id) return Reason.WRONG_TRIP;
-  const from = t.origin === undefined ? 0 : trip.stops.indexOf(t.origin);
-  const to = t.destination === undefined ? trip.stops.length - 1 : trip.stops.indexOf(t.destination);
-  if (from < 0 || to < 0 || from >= to) return Reason.WRONG_STOP;
-  if (ctx.stop !== undefined) {
-    const here = trip.stops.indexOf(ctx.stop);
-    if (here >= 0 && (here < from || here >= to)) return Reason.WRONG_STOP;
+  // Loop lines visit a stop twice: the destination is searched after the origin.
+  const stops = trip.stops;
+  const from = t.origin === undefined ? 0 : stops.indexOf(t.origin);
+  if (from < 0) return Reason.WRONG_STOP;
+  const to = t.destination === undefined ? stops.length - 1 : stops.indexOf(t.destination, from + 1);
+  if (to < 0) return Reason.WRONG_STOP;
+  // A current stop the trip does not know is a configuration problem, not the passenger's.
+  if (ctx.stop !== undefined && stops.includes(ctx.stop)) {
+    let boardingHere = false;
+    for (let i = from; i < to && !boardingHere; i++) boardingHere = stops[i] === ctx.stop;
+    if (!boardingHere) return Reason.WRONG_STOP;
   }
   return undefined;
 }

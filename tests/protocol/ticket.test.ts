@@ -132,3 +132,11 @@ describe('ticket hash', () => {
     expect(bytesToHex(ticketHash(new Uint8Array(8)))).toBe('af5570f5a1810b7a');
   });
 });
+
+describe('service dates', () => {
+  it('are real calendar dates', async () => {
+    const { isServiceDate } = await import('../../protocol/index.js');
+    expect([20261125, 20240229, 20000229].every(isServiceDate)).toBe(true);
+    expect([20260231, 20250229, 19000229, 20261131, 20261300, 20261100, 2026112].some(isServiceDate)).toBe(false);
+  });
+});

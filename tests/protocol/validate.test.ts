@@ -165,3 +165,19 @@ function spliceSignature(payloadFrom: Uint8Array, signatureFrom: Uint8Array): st
   const b = decodeSign1(signatureFrom);
   return encodeQrText(encodeCbor(new Tag([a.protectedBytes, new Map(), a.payload, b.signature], 18)));
 }
+
+describe('validate: loop lines and stops', () => {
+  const loop = { ...TRIP, id: 'L1-0900', line: 'L1', stops: ['A', 'B', 'C', 'A'] };
+
+  it('accepts a ride back to the first stop of a loop line', () => {
+    const t = issue({ line: 'L1', trip: 'L1-0900', origin: 'B', destination: 'A' });
+    expect(validate(t.qrText, context({ trip: loop })).reason).toBe(Reason.ACCEPTED);
+    expect(validate(t.qrText, context({ trip: loop, stop: 'C' })).reason).toBe(Reason.ACCEPTED);
+  });
+
+  it('still refuses boarding after the destination, and ignores a current stop the trip does not have', () => {
+    const t = issue({ line: 'L1', trip: 'L1-0900', origin: 'A', destination: 'B' });
+    expect(validate(t.qrText, context({ trip: loop, stop: 'C' })).reason).toBe(Reason.WRONG_STOP);
+    expect(validate(t.qrText, context({ trip: loop, stop: 'ZZ' })).reason).toBe(Reason.ACCEPTED);
+  });
+});
