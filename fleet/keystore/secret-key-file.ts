@@ -1,0 +1,87 @@
+/**
+ * Secret key files. One JSON object, UTF-8, written with mode 0600:
+ *
+ *   { "kind": "root" | "issuer", "alg": "ES256", "kid": "<16 hex digits>", "d": "<64 hex digits>" }
+ *
+ * d is the 32-byte P-256 private scalar, big-endian, as nobleSigner takes it;
+ * kid is the protocol's key id (kidOf) of the matching public key and is
+ * checked on load to catch a damaged or hand-edited file. Extra fields are
+ * ignored. JSON rather than PEM keeps the file readable by the same code on
+ * every platform the protocol runs on, and the kind field lets each command
+ * refuse the wrong key.
+ *
+ * Nothing here may put d, or any part of the file, into an error message.
+ */
+import { open } from 'node:fs/promises';
+import { bytesToHex, kidOf, nobleSigner, type Signer } from '../../protocol/index.js';
+import { InputError } from '../errors.js';
+import { parseHex } from '../input/hex.js';
+import { fileError } from '../input/input-file.js';
+import { writeOutputFile } from '../output/write-file.js';
+import { isKeyKind, type KeyKind } from './key-kind.js';
+
+export interface SecretKey {
+  readonly kind: KeyKind;
+  /** Hex key id of the public key. */
+  readonly kid: string;
+  readonly signer: Signer;
+}
+
+export async function writeSecretKeyFile(path: string, kind: KeyKind, secretKey: Uint8Array, overwrite: boolean): Promise<void> {
+  const kid = bytesToHex(kidOf(nobleSigner(secretKey).publicKey));
+  const text = `${JSON.stringify({ kind, alg: 'ES256', kid, d: bytesToHex(secretKey) }, null, 2)}\n`;
+  await writeOutputFile(path, text, { overwrite, private: true, existsHint: 'use --force to replace it (the old key is then lost)' });
+}
+
+/** Loads a secret key, refusing a file others can read and a key of the wrong kind. */
+export async function loadSecretKey(path: string, expected: KeyKind): Promise<SecretKey> {
+  let text: string;
+  try {
+    const file = await open(path, 'r');
+    try {
+      // fstat on the open file, so the mode checked is the mode of the file read.
+      const stat = await file.stat();
+      if (!stat.isFile()) throw new InputError(`key file ${path} is not a regular file`);
+      if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+        const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+        throw new InputError(`key file ${path} is readable or writable by group or others (mode ${mode}); run: chmod 600 ${path}`);
+      }
+      text = await file.readFile('utf8');
+    } finally {
+      await file.close();
+    }
+  } catch (e) {
+    throw e instanceof InputError ? e : fileError(e, path, 'key file');
+  }
+
+  const bad = (why: string) => new InputError(`key file ${path} is not a valid secret key file: ${why}`);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw bad('not JSON');
+  }
+  if (json === null || typeof json !== 'object') throw bad('not a JSON object');
+  if (!isKeyKind(json.kind)) throw bad('"kind" must be "root" or "issuer"');
+  if (json.alg !== 'ES256') throw bad('"alg" must be "ES256"');
+  if (typeof json.d !== 'string') throw bad('"d" is missing');
+  if (json.kind !== expected) throw new InputError(`key file ${path} holds ${json.kind === 'root' ? 'a root' : 'an issuer'} key; this command needs ${expected === 'root' ? 'the root' : 'an issuer'} key`);
+
+  let d: Uint8Array;
+  try {
+    d = parseHex(json.d, 'd', 32);
+  } catch {
+    throw bad('"d" must be 64 hex digits');
+  }
+  let signer: Signer;
+  try {
+    signer = nobleSigner(d);
+  } catch {
+    throw bad('"d" is not a valid P-256 private key');
+  } finally {
+    d.fill(0); // nobleSigner keeps its own copy
+  }
+  const kid = bytesToHex(kidOf(signer.publicKey));
+  if (json.kid !== undefined && json.kid !== kid) throw bad('"kid" does not match the key (damaged or edited file?)');
+  return { kind: json.kind, kid, signer };
+}
