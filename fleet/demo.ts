@@ -20,6 +20,8 @@ const root = newKey();
 const busIssuer = newKey();
 const railIssuer = newKey();
 const rootKeys = [root.publicKey];
+// The operator's ID-check key: makes the ID hash in tickets irreversible without it.
+const idKey = randomBytes(32);
 const header = { version: 1, issuedAt: now, operator: OPERATOR };
 
 const trust = openTrustList(signTrustList(header, [
@@ -38,7 +40,7 @@ function ticket(transit: Partial<TicketInput['transit']>, name: string, id: stri
     transit: {
       operator: OPERATOR, ticketNo: `370600${String(++serial).padStart(12, '0')}`, product: Product.ADULT, serviceDate: today,
       line: 'K101', trip: 'K101-0830', departure: trip.departure, origin: 'YT01', destination: 'LK04', seat: `${serial}A`, fare: 4500,
-      holderName: maskName(name), holderId: keptIdCharacters(id), holderIdHash: holderIdHash(id, randomBytes(16)), ...transit,
+      holderName: maskName(name), holderId: keptIdCharacters(id), holderIdHash: holderIdHash(id, randomBytes(16), idKey), ...transit,
     },
   }, signer);
   return { ...t, hash: ticketHash(cti) };

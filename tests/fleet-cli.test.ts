@@ -85,6 +85,7 @@ let dir: string;
 let keys: string;
 let out: string;
 let rootPublicKey: Uint8Array;
+let idCheckKey: Uint8Array;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fleet-cli-'));
@@ -95,6 +96,8 @@ beforeAll(async () => {
   for (const f of ['issuers.json', 'trips.json', 'ticket.json']) await copyFile(join(EXAMPLES, f), join(dir, 'examples', f));
   expectOk(await fleet('keygen', '--kind', 'root', '--out', keys));
   expectOk(await fleet('keygen', '--kind', 'issuer', '--out', keys));
+  expectOk(await fleet('keygen', '--kind', 'id-check', '--out', keys));
+  idCheckKey = hexToBytes((JSON.parse(await readFile(join(keys, 'id-check.key'), 'utf8')) as { k: string }).k);
   rootPublicKey = hexToBytes((JSON.parse(await readFile(join(keys, 'root.pub.json'), 'utf8')) as { publicKey: string }).publicKey);
 });
 
@@ -154,7 +157,13 @@ describe('fleet keygen', () => {
   });
 
   it('rejects a bad --kind as a usage error', async () => {
-    expectFailure(await fleet('keygen', '--kind', 'admin', '--out', keys), 2, /--kind must be root or issuer/);
+    const idKeyHex = (JSON.parse(await readFile(join(keys, 'id-check.key'), 'utf8')) as { k: string }).k;
+    const again = expectOk(await fleet('keygen', '--kind', 'id-check', '--out', join(dir, 'spare-id'), '--name', 'other'));
+    const otherHex = (JSON.parse(await readFile(join(dir, 'spare-id', 'other.key'), 'utf8')) as { k: string }).k;
+    expect(otherHex).toMatch(/^[0-9a-f]{64}$/);
+    expect(otherHex).not.toBe(idKeyHex);
+    expect(again.stdout + again.stderr).not.toContain(otherHex);
+    expectFailure(await fleet('keygen', '--kind', 'admin', '--out', keys), 2, /--kind must be root, issuer or id-check/);
   });
 });
 
@@ -250,7 +259,7 @@ describe('fleet issue', () => {
   it('(child process) prints a QR text that validates as ACCEPTED, writes a PNG, and never prints the full name or ID', async () => {
     const [trust, { trips }] = await Promise.all([signedTrust(), signedTrips()]);
     const png = join(out, 'ticket.png');
-    const run = expectOk(await fleetProcess('issue', '--key', join(keys, 'issuer.key'), '--ticket', join(dir, 'examples', 'ticket.json'), '--png', png));
+    const run = expectOk(await fleetProcess('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', join(dir, 'examples', 'ticket.json'), '--png', png));
 
     const lines = run.stdout.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
@@ -264,7 +273,9 @@ describe('fleet issue', () => {
     expect(result.summary).toMatchObject({ holderName: '张*丰', holderId: '3706**********1234', seat: '12A' });
 
     const { claims } = decodeTicket(qrText);
-    expect(holderIdMatches(claims.transit.holderIdHash as Uint8Array, HOLDER_ID)).toBe(true);
+    expect(holderIdMatches(claims.transit.holderIdHash as Uint8Array, HOLDER_ID, [idCheckKey])).toBe(true);
+    // Without the operator's key nobody can test a guess of the ID number against the ticket.
+    expect(holderIdMatches(claims.transit.holderIdHash as Uint8Array, HOLDER_ID, [])).toBe(false);
     expect(claims.transit.holderName).toBe('张*丰');
 
     for (const text of [run.stdout, run.stderr]) {
@@ -278,10 +289,18 @@ describe('fleet issue', () => {
     expect(image.length).toBeGreaterThan(2000);
   });
 
+  it('refuses to issue a ticket with an ID number without the ID-check key, and keeps that key owner-only', async () => {
+    const run = await fleet('issue', '--key', join(keys, 'issuer.key'), '--ticket', join(dir, 'examples', 'ticket.json'));
+    expectFailure(run, 1, /needs the operator's ID-check key \(--id-key/);
+    expect((await stat(join(keys, 'id-check.key'))).mode & 0o777).toBe(0o600);
+    expect(await stat(join(keys, 'id-check.pub.json')).catch(() => 'absent')).toBe('absent');
+    expectFailure(await fleet('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'issuer.key'), '--ticket', join(dir, 'examples', 'ticket.json')), 1, /not a valid ID-check key file/);
+  });
+
   it('a ticket revoked with its printed cti is REVOKED; --cti and a fresh salt per ticket', async () => {
     const trust = await signedTrust();
     const cti = '00112233445566778899';
-    const args = ['issue', '--key', join(keys, 'issuer.key'), '--ticket', join(dir, 'examples', 'ticket.json'), '--cti', cti];
+    const args = ['issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', join(dir, 'examples', 'ticket.json'), '--cti', cti];
     const first = expectOk(await fleet(...args));
     const second = expectOk(await fleet(...args));
     expect(first.stderr).toContain(`cti ${cti}`);
@@ -299,7 +318,7 @@ describe('fleet issue', () => {
   it('(child process) bad ticket JSON: exit 1, one line, no stack trace, no personal data echoed', async () => {
     const bad = join(dir, 'bad-ticket.json');
     await writeFile(bad, `{\n  "operator": "YTBUS",\n  "holder": { "name": "${HOLDER_NAME}", "idNumber": ${HOLDER_ID}X }\n}\n`);
-    const run = await fleetProcess('issue', '--key', join(keys, 'issuer.key'), '--ticket', bad);
+    const run = await fleetProcess('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', bad);
     expectFailure(run, 1, /bad-ticket\.json is not valid JSON \(.*line 3/);
     expect(run.stdout).toBe('');
     expect(run.stderr).not.toContain(HOLDER_NAME);
@@ -320,15 +339,15 @@ describe('fleet issue', () => {
     const ticket = { ...(JSON.parse(await readFile(join(EXAMPLES, 'ticket.json'), 'utf8')) as object), ...change };
     const file = join(dir, 'changed-ticket.json');
     await writeFile(file, JSON.stringify(ticket));
-    const run = await fleet('issue', '--key', join(keys, 'issuer.key'), '--ticket', file);
+    const run = await fleet('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', file);
     expectFailure(run, 1, message);
     expect(run.stderr).not.toContain(HOLDER_ID);
   });
 
   it('reports usage errors with exit code 2', async () => {
     expectFailure(await fleet('issue', '--ticket', join(EXAMPLES, 'ticket.json')), 2, /missing --key/);
-    expectFailure(await fleet('issue', '--key', join(keys, 'issuer.key'), '--ticket', join(EXAMPLES, 'ticket.json'), '--colour'), 2, /Unknown option '--colour'/);
-    expectFailure(await fleet('issue', '--key', join(keys, 'issuer.key'), '--ticket', join(EXAMPLES, 'ticket.json'), '--cti', 'abcd'), 2, /--cti must be 8 to 32 bytes/);
+    expectFailure(await fleet('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', join(EXAMPLES, 'ticket.json'), '--colour'), 2, /Unknown option '--colour'/);
+    expectFailure(await fleet('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', join(EXAMPLES, 'ticket.json'), '--cti', 'abcd'), 2, /--cti must be 8 to 32 bytes/);
     expectFailure(await fleet('frobnicate'), 2, /unknown command "frobnicate"/);
     expect((await fleet()).code).toBe(2);
   });
@@ -337,7 +356,7 @@ describe('fleet issue', () => {
 describe('fleet inspect', () => {
   it('summarizes a ticket without verifying, and verifies it against the trust list', async () => {
     await signedTrust();
-    const qrText = expectOk(await fleet('issue', '--key', join(keys, 'issuer.key'), '--ticket', join(dir, 'examples', 'ticket.json'))).stdout.trim();
+    const qrText = expectOk(await fleet('issue', '--key', join(keys, 'issuer.key'), '--id-key', join(keys, 'id-check.key'), '--ticket', join(dir, 'examples', 'ticket.json'))).stdout.trim();
 
     const plain = expectOk(await fleet('inspect', qrText));
     const summary = JSON.parse(plain.stdout) as Record<string, unknown>;

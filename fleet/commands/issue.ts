@@ -17,6 +17,7 @@ import { nowSeconds } from '../input/time.js';
 import { renderQrForTerminal, writeQrPng } from '../issue/qr-image.js';
 import { ticketFromJson } from '../issue/ticket-json.js';
 import { loadSecretKey } from '../keystore/secret-key-file.js';
+import { loadIdCheckKey } from '../keystore/id-check-key-file.js';
 
 /** 8 random bytes: the protocol minimum, enough for one issuer's tickets and short in the QR. */
 const CTI_LENGTH = 8;
@@ -32,20 +33,22 @@ function ctiOption(text: string): Uint8Array {
 export const issue: Command = {
   name: 'issue',
   summary: 'issue a ticket from ticket.json and print its QR text',
-  help: `Usage: fleet issue --key <issuer.key> --ticket <ticket.json> [--png <file.png>] [--terminal] [--cti HEX]
+  help: `Usage: fleet issue --key <issuer.key> --ticket <ticket.json> [--id-key <id-check.key>] [--png <file.png>] [--terminal] [--cti HEX]
 
 Signs a ticket and prints its QR text on stdout (one line). The holder's name
 is masked and the ID number reduced to its first and last four characters and
-a salted hash; neither is printed in full.
+a salted hash keyed with the operator's ID-check key; neither is printed in full.
 
 Options:
   --key <file>       issuer secret key file
+  --id-key <file>    the operator's ID-check key (needed when the holder has an idNumber)
   --ticket <file>    the ticket in friendly JSON (see fleet/examples/ticket.json)
   --png <file>       also write the QR code as a PNG (error correction M)
   --terminal         also draw the QR code on stderr
   --cti HEX          ticket id, 8 to 32 bytes (default: 8 random bytes)`,
   options: {
     key: { type: 'string' },
+    'id-key': { type: 'string' },
     ticket: { type: 'string' },
     png: { type: 'string' },
     terminal: { type: 'boolean' },
@@ -57,12 +60,16 @@ Options:
     const cti = ctiText === undefined ? new Uint8Array(randomBytes(CTI_LENGTH)) : ctiOption(ctiText);
     const png = optionalString(values, 'png');
     const issuer = await loadSecretKey(requiredString(values, 'key'), 'issuer');
+    const idKeyPath = optionalString(values, 'id-key');
+    const idKey = idKeyPath === undefined ? undefined : await loadIdCheckKey(idKeyPath);
     const json = await readJsonFile(ticketPath, 'ticket file');
     const { input, warnings } = ticketFromJson(json, `ticket file ${ticketPath}`, {
       cti,
       idSalt: new Uint8Array(randomBytes(ID_SALT_LENGTH)),
+      idKey,
       now: nowSeconds(),
     });
+    idKey?.fill(0);
 
     const { qrText } = issueTicket(input, issuer.signer);
     // issueTicket checks less than a validator does (text lengths, for one): read it back the validator's way.

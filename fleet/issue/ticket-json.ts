@@ -2,8 +2,8 @@
  * ticket.json (the friendly form a booking system or a clerk writes) -> the
  * protocol's TicketInput. This is where real-name data is reduced to what a
  * ticket may carry: the name is masked (张三丰 -> 张*丰), the ID number keeps
- * its first and last four characters, and a salted hash lets an inspector
- * check the card. The full name and ID number go no further than this file:
+ * its first and last four characters, and a salted hash keyed with the
+ * operator's ID-check key lets an inspector check the card. The full name and ID number go no further than this file:
  * no error message here quotes them.
  *
  * Fields (see fleet/examples/ticket.json):
@@ -33,6 +33,8 @@ export interface TicketJsonOptions {
   readonly cti: Uint8Array;
   /** Fresh 16 random bytes for the holder ID hash. */
   readonly idSalt: Uint8Array;
+  /** The operator's ID-check key; required when the holder has an ID number. */
+  readonly idKey?: Uint8Array;
   /** Seconds since the epoch; the default for iat. */
   readonly now: number;
 }
@@ -46,7 +48,7 @@ function optInstant(f: JsonObject, key: string): number | undefined {
   return f.has(key) ? parseInstant(f.raw(key), f.field(key)) : undefined;
 }
 
-function holderClaims(f: JsonObject | undefined, salt: Uint8Array, warnings: string[]): Pick<TicketInput['transit'], 'holderName' | 'holderId' | 'holderIdHash'> {
+function holderClaims(f: JsonObject | undefined, salt: Uint8Array, idKey: Uint8Array | undefined, warnings: string[]): Pick<TicketInput['transit'], 'holderName' | 'holderId' | 'holderIdHash'> {
   if (!f) return {};
   f.only(['name', 'idNumber']);
   const name = f.optString('name', 64);
@@ -54,11 +56,12 @@ function holderClaims(f: JsonObject | undefined, salt: Uint8Array, warnings: str
   if (idValue !== undefined && typeof idValue !== 'string') throw f.error('idNumber', 'a string (an 18-character ID number loses digits as a JSON number)');
   const id = idValue?.trim();
   if (id !== undefined && (id.length < 8 || id.length > 32)) throw new InputError(`${f.field('idNumber')} must be 8 to 32 characters, got ${id.length}`);
+  if (id !== undefined && idKey === undefined) throw new InputError(`${f.field('idNumber')} needs the operator's ID-check key (--id-key; make one with: fleet keygen --kind id-check)`);
   if (id !== undefined && id.length < SHORT_ID) warnings.push(`holder ID number has only ${id.length} characters; the ticket shows 8 of them`);
   return {
     holderName: name === undefined ? undefined : maskName(name),
     holderId: id === undefined ? undefined : keptIdCharacters(id),
-    holderIdHash: id === undefined ? undefined : holderIdHash(id, salt),
+    holderIdHash: id === undefined || idKey === undefined ? undefined : holderIdHash(id, salt, idKey),
   };
 }
 
@@ -101,7 +104,7 @@ export function ticketFromJson(json: unknown, where: string, options: TicketJson
       rides: f.optInteger('rides', 1, 1000),
       mode: f.has('mode') ? parseMode(f.raw('mode'), f.field('mode')) : undefined,
       invoiceRef: f.optString('invoiceRef', 64),
-      ...holderClaims(f.optObject('holder'), options.idSalt, warnings),
+      ...holderClaims(f.optObject('holder'), options.idSalt, options.idKey, warnings),
     },
   };
   return { input, warnings };

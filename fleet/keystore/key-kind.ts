@@ -13,6 +13,6 @@ export function isKeyKind(value: unknown): value is KeyKind {
 }
 
 export function parseKeyKind(value: string, option: string): KeyKind {
-  if (!isKeyKind(value)) throw new UsageError(`${option} must be root or issuer, got "${value}"`);
+  if (!isKeyKind(value)) throw new UsageError(`${option} must be root, issuer or id-check, got "${value}"`);
   return value;
 }

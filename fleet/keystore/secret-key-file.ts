@@ -12,13 +12,12 @@
  *
  * Nothing here may put d, or any part of the file, into an error message.
  */
-import { open } from 'node:fs/promises';
 import { bytesToHex, kidOf, nobleSigner, type Signer } from '../../protocol/index.js';
 import { InputError } from '../errors.js';
 import { parseHex } from '../input/hex.js';
-import { fileError } from '../input/input-file.js';
 import { writeOutputFile } from '../output/write-file.js';
 import { isKeyKind, type KeyKind } from './key-kind.js';
+import { readPrivateFile } from './private-file.js';
 
 export interface SecretKey {
   readonly kind: KeyKind;
@@ -35,24 +34,7 @@ export async function writeSecretKeyFile(path: string, kind: KeyKind, secretKey:
 
 /** Loads a secret key, refusing a file others can read and a key of the wrong kind. */
 export async function loadSecretKey(path: string, expected: KeyKind): Promise<SecretKey> {
-  let text: string;
-  try {
-    const file = await open(path, 'r');
-    try {
-      // fstat on the open file, so the mode checked is the mode of the file read.
-      const stat = await file.stat();
-      if (!stat.isFile()) throw new InputError(`key file ${path} is not a regular file`);
-      if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-        const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-        throw new InputError(`key file ${path} is readable or writable by group or others (mode ${mode}); run: chmod 600 ${path}`);
-      }
-      text = await file.readFile('utf8');
-    } finally {
-      await file.close();
-    }
-  } catch (e) {
-    throw e instanceof InputError ? e : fileError(e, path, 'key file');
-  }
+  const text = await readPrivateFile(path);
 
   const bad = (why: string) => new InputError(`key file ${path} is not a valid secret key file: ${why}`);
   let json: Record<string, unknown>;

@@ -1,9 +1,17 @@
 /**
  * Real-name binding (实名制) with minimal personal data. A ticket carries only
  * what the driver may see (masked name, first and last four characters of the
- * ID number) and a salted hash that lets an inspector check 票、人、证一致
+ * ID number) and a keyed, salted hash that lets an inspector check 票、人、证一致
  * against the passenger's card without the ticket carrying the number.
+ *
+ * Why keyed: a resident ID number has about 2^37 possible values, fewer once
+ * its first and last four characters are known, so any unkeyed hash of it is
+ * reversed in seconds by anyone holding a screenshot of the QR code. The hash
+ * is therefore an HMAC under the operator's ID-check key, a 32-byte secret
+ * shared by its issuers and its inspection devices and never sent in a ticket.
+ * The per-ticket salt keeps one person's tickets unlinkable by this field.
  */
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, utf8ToBytes } from '../bytes.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
@@ -38,21 +46,33 @@ export function displayMaskedId(kept: string): string {
   return kept.slice(0, 4) + '*'.repeat(HIDDEN_ID_CHARACTERS) + kept.slice(4);
 }
 
-/** salt || first 16 bytes of SHA-256(salt || ID number, upper case). */
-export function holderIdHash(idNumber: string, salt: Uint8Array): Uint8Array {
+export const ID_KEY_LENGTH = 32;
+
+/** salt || first 16 bytes of HMAC-SHA256(idKey, salt || ID number, upper case). */
+export function holderIdHash(idNumber: string, salt: Uint8Array, idKey: Uint8Array): Uint8Array {
   if (!(salt instanceof Uint8Array) || salt.length !== ID_SALT_LENGTH) {
     throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, `ID salt must be ${ID_SALT_LENGTH} random bytes`);
   }
-  const digest = sha256(concatBytes(salt, utf8ToBytes(normalizeId(idNumber))));
-  return concatBytes(salt, digest.subarray(0, HOLDER_ID_HASH_LENGTH - ID_SALT_LENGTH));
+  if (!(idKey instanceof Uint8Array) || idKey.length !== ID_KEY_LENGTH) {
+    throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, `ID-check key must be ${ID_KEY_LENGTH} bytes`);
+  }
+  const tag = hmac(sha256, idKey, concatBytes(salt, utf8ToBytes(normalizeId(idNumber))));
+  return concatBytes(salt, tag.subarray(0, HOLDER_ID_HASH_LENGTH - ID_SALT_LENGTH));
 }
 
-/** True when the ID card presented is the one the ticket was issued to. */
-export function holderIdMatches(claim: Uint8Array, idNumber: string): boolean {
-  if (claim.length !== HOLDER_ID_HASH_LENGTH) return false;
-  try {
-    return equalBytes(holderIdHash(idNumber, claim.subarray(0, ID_SALT_LENGTH)), claim);
-  } catch {
-    return false;
+/**
+ * True when the ID card presented is the one the ticket was issued to, under
+ * any of the ID-check keys the inspector holds (several during a key change).
+ */
+export function holderIdMatches(claim: Uint8Array, idNumber: string, idKeys: readonly Uint8Array[]): boolean {
+  if (!(claim instanceof Uint8Array) || claim.length !== HOLDER_ID_HASH_LENGTH) return false;
+  const salt = claim.subarray(0, ID_SALT_LENGTH);
+  for (const key of idKeys) {
+    try {
+      if (equalBytes(holderIdHash(idNumber, salt, key), claim)) return true;
+    } catch {
+      // A malformed ID number or key never matches.
+    }
   }
+  return false;
 }

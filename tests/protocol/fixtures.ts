@@ -48,6 +48,8 @@ export const TRIP: Trip = Object.freeze({
 });
 
 export const HOLDER = Object.freeze({ name: '张三丰', idNumber: '37060219900101123X' });
+/** The operator's ID-check key (realname.ts). */
+export const ID_KEY = testBytes('id-check key', 32);
 
 export function ticketInput(overrides: Partial<TicketInput['transit']> = {}, claims: Partial<Omit<TicketInput, 'transit'>> = {}): TicketInput {
   return {
@@ -70,7 +72,7 @@ export function ticketInput(overrides: Partial<TicketInput['transit']> = {}, cla
       fare: 3650,
       holderName: maskName(HOLDER.name),
       holderId: keptIdCharacters(HOLDER.idNumber),
-      holderIdHash: holderIdHash(HOLDER.idNumber, testBytes('salt', 16)),
+      holderIdHash: holderIdHash(HOLDER.idNumber, testBytes('salt', 16), ID_KEY),
       ...overrides,
     },
   };

@@ -177,6 +177,8 @@ const TRIP_0830: Trip = {
 const TRIP_1030: Trip = { ...TRIP_0830, id: 'K101-20261125-1030', departure: NOW + 9000, expected: 37 };
 
 const HOLDER = { name: '张三丰', idNumber: '37060219900101123X' };
+/** The operator's ID-check key for holderIdHash (test-only, derived from a public label). */
+const ID_CHECK_KEY = hash('id-check key', 32);
 
 // ---------------------------------------------------------------------------
 // Building tickets and COSE messages, on and off spec.
@@ -207,7 +209,7 @@ function ticket(id: string, transit: TransitOverrides = {}, claims: ClaimOverrid
       fare: 3650,
       holderName: maskName(HOLDER.name),
       holderId: keptIdCharacters(HOLDER.idNumber),
-      holderIdHash: holderIdHash(HOLDER.idNumber, hash(`salt/${id}`, 16)),
+      holderIdHash: holderIdHash(HOLDER.idNumber, hash(`salt/${id}`, 16), ID_CHECK_KEY),
       ...transit,
     },
   };
