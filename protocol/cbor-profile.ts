@@ -5,7 +5,8 @@
  * ticket have several encodings and let two decoders disagree about it.
  * Everything we sign is plain data, so the profile is narrow:
  *  - definite lengths only, and every length fits in the bytes that remain;
- *  - integers, byte and text strings, arrays, maps, false, true, null;
+ *  - integers, byte strings, text strings of well-formed UTF-8, arrays, maps,
+ *    false, true, null;
  *    no floats, no undefined, no other simple values;
  *  - no tags, except tag 18 (COSE_Sign1) at the root, optionally inside
  *    tag 61 (CWT), where the caller allows it;
@@ -63,8 +64,11 @@ export function checkCborProfile(bytes: Uint8Array, options: ProfileOptions = {}
       case 2:
       case 3: {
         if (arg > bytes.length - pos) throw malformed('string longer than the input', start);
+        const from = pos;
         pos += arg;
-        return major === 3 ? `t:${Array.prototype.join.call(bytes.subarray(start, pos), ',')}` : '';
+        if (major === 2) return '';
+        if (!isUtf8(bytes, from, pos)) throw malformed('text string is not well-formed UTF-8', start);
+        return `t:${Array.prototype.join.call(bytes.subarray(from, pos), ',')}`;
       }
       case 4: {
         if (arg > bytes.length - pos) throw malformed('array longer than the input', start);
@@ -106,4 +110,32 @@ export function checkCborProfile(bytes: Uint8Array, options: ProfileOptions = {}
   }
   item(0);
   if (pos !== bytes.length) throw malformed('trailing bytes after the item', pos);
+}
+
+/** Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+export function isUtf8(bytes: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    let cp: number;
+    if (b >= 0xc2 && b <= 0xdf) [n, min, cp] = [1, 0x80, b & 0x1f];
+    else if (b >= 0xe0 && b <= 0xef) [n, min, cp] = [2, 0x800, b & 0x0f];
+    else if (b >= 0xf0 && b <= 0xf4) [n, min, cp] = [3, 0x10000, b & 0x07];
+    else return false;
+    if (i + n >= to) return false; // the sequence runs past the string
+    for (let j = 1; j <= n; j++) {
+      const c = bytes[i + j];
+      if ((c & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
 }

@@ -34,6 +34,8 @@ setSizeLimits({ maxArraySize: MAX_ARRAY_ITEMS, maxMapSize: MAX_MAP_ENTRIES, maxO
 
 const options = {
   mapsAsObjects: false,
+  // 64-bit integers as numbers (callers check they are safe), not BigInt.
+  int64AsNumber: true,
   useRecords: false,
   structuredClone: false,
   bundleStrings: false,
@@ -46,11 +48,31 @@ const options = {
 const encoder = new Encoder(options as never);
 const decoder = new Decoder(options as never);
 
-/** CBOR-encodes a value. Maps must be `Map`s inserted in canonical key order. */
+/**
+ * CBOR-encodes a value. Maps must be `Map`s inserted in canonical key order.
+ * Integers always encode as CBOR integers: cbor-x would write those of 2^32
+ * and above as float64, which the profile (and any strict decoder) refuses.
+ * Non-integer numbers have no place in TK1 and are refused.
+ */
 export function encodeCbor(value: unknown): Uint8Array {
-  const out = encoder.encode(value) as Uint8Array;
+  const out = encoder.encode(integersAsIntegers(value)) as Uint8Array;
   // cbor-x may return a Buffer subclass on Node; hand out a plain view.
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function integersAsIntegers(value: unknown): unknown {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, `cannot encode ${value}: TK1 numbers are safe integers`);
+    return value >= 0x100000000 || value < -0x100000000 ? BigInt(value) : value;
+  }
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    value.forEach((v, k) => out.set(integersAsIntegers(k), integersAsIntegers(v)));
+    return out;
+  }
+  if (Array.isArray(value)) return value.map(integersAsIntegers);
+  if (value instanceof Tag) return new Tag(integersAsIntegers(value.value), value.tag);
+  return value;
 }
 
 /**

@@ -50,3 +50,17 @@ export function guard<T>(code: ErrorCode, what: string, fn: () => T): T {
     throw new ProtocolError(code, `${what}: ${detail}`);
   }
 }
+
+/**
+ * Runs a receiver's check on data we are about to sign: what it calls
+ * MALFORMED is the signer's INVALID_ARGUMENT. Issuers thus refuse to sign
+ * exactly what validators would refuse to read.
+ */
+export function asSignerCheck<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ProtocolError && e.code === ErrorCode.MALFORMED) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, e.message.replace(/^MALFORMED: /, ''));
+    throw e;
+  }
+}

@@ -15,7 +15,7 @@ export { nobleVerifier, nobleSigner, es256SecretKeyFromSeed } from './crypto/nob
 export { KID_LENGTH, kidOf, p256PublicKey, sec1ToJwk, type EcJwk } from './crypto/keys.js';
 
 export {
-  COSE_SIGN1_TAG, CWT_TAG, HeaderLabel, decodeSign1, sigStructure, verifySign1, verifyCoseSign1, signSign1,
+  COSE_SIGN1_TAG, CWT_TAG, HeaderLabel, decodeSign1, sigStructure, toBeSigned, verifySign1, verifyCoseSign1, signSign1,
   type Sign1, type SignOptions, type VerifyOptions,
 } from './cose/sign1.js';
 
@@ -25,12 +25,12 @@ export {
   type TicketClaims, type TransitClaims, type TicketInput, type TransitInput,
 } from './ticket/claims.js';
 export { TICKET_HASH_LENGTH, ticketHash } from './ticket/hash.js';
-export { maskName, keptIdCharacters, displayMaskedId, holderIdHash, holderIdMatches, ID_SALT_LENGTH } from './ticket/realname.js';
+export { maskName, keptIdCharacters, displayMaskedId, holderIdHash, holderIdMatches, ID_SALT_LENGTH, ID_KEY_LENGTH } from './ticket/realname.js';
 export { decodeTicket, issueTicket, type DecodedTicket, type IssuedTicket } from './ticket/ticket.js';
 
 export { DocumentType, DocKey, signDocument, openDocument, isNewerVersion, type DocumentHeader, type OpenOptions } from './config/document.js';
 export { IssuerKey, findIssuer, openTrustList, signTrustList, type TrustedIssuer, type TrustList, type IssuerInput } from './config/trust.js';
-export { DenyList, packHashes, signDenyList, openDenyList, signDenyDelta, openDenyDelta, applyDenyDelta, type DenyDelta } from './config/deny.js';
+export { DenyKey, DenyDeltaKey, DenyList, packHashes, signDenyList, openDenyList, signDenyDelta, openDenyDelta, applyDenyDelta, type DenyDelta } from './config/deny.js';
 export { TripKey, readTrip, encodeTrip, signTripList, openTripList, type Trip, type TripList } from './config/trips.js';
 
 export { Decision, Reason, REASONS, REASON_BY_ID, type ReasonInfo } from './validate/reasons.js';

@@ -41,6 +41,8 @@ export function signDocument(header: DocumentHeader, body: unknown, rootSigner: 
   if (!Number.isSafeInteger(header.version) || header.version < 1) {
     throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'document version must be a positive integer');
   }
+  if (!Number.isSafeInteger(header.issuedAt) || header.issuedAt < 0) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'issuedAt must be an unsigned integer');
+  if (typeof header.operator !== 'string' || header.operator.length > 32) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'operator must be text of at most 32 characters');
   const payload = encodeCbor(
     intMap([
       [DocKey.TYPE, header.type],

@@ -4,7 +4,7 @@
  */
 import { intMap } from '../cbor.js';
 import type { Signer } from '../crypto/verifier.js';
-import { ErrorCode, ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError, asSignerCheck } from '../errors.js';
 import { Fields, asArray, asText } from '../fields.js';
 import { isServiceDate } from '../ticket/claims.js';
 import { DocumentType, openDocument, signDocument, type DocumentHeader, type OpenOptions } from './document.js';
@@ -56,15 +56,20 @@ export function encodeTrip(trip: Trip): Map<number, unknown> {
 }
 
 export function signTripList(header: Omit<DocumentHeader, 'type'>, trips: readonly Trip[], rootSigner: Signer): Uint8Array {
-  trips.forEach((t, i) => readTrip(encodeTrip(t), `trip[${i}]`)); // same rules as the receiver
-  return signDocument({ ...header, type: DocumentType.TRIPS }, trips.map(encodeTrip), rootSigner);
+  const body = trips.map(encodeTrip);
+  asSignerCheck(() => readTrips(body));
+  return signDocument({ ...header, type: DocumentType.TRIPS }, body, rootSigner);
 }
 
 export function openTripList(bytes: Uint8Array, options: OpenOptions): TripList {
   const doc = openDocument(bytes, DocumentType.TRIPS, options);
-  const trips = asArray(doc.body, 'trip list body').map((t, i) => readTrip(t, `trip[${i}]`));
+  return Object.freeze({ version: doc.version, issuedAt: doc.issuedAt, operator: doc.operator, trips: readTrips(doc.body) });
+}
+
+function readTrips(body: unknown): readonly Trip[] {
+  const trips = asArray(body, 'trip list body').map((t, i) => readTrip(t, `trip[${i}]`));
   // A trip id names a departure within a day ("K101-0830"); the date tells the days apart.
   const keys = new Set(trips.map((t) => `${t.id}@${t.serviceDate}`));
   if (keys.size !== trips.length) throw new ProtocolError(ErrorCode.MALFORMED, 'trip id and service date pairs must be unique');
-  return Object.freeze({ version: doc.version, issuedAt: doc.issuedAt, operator: doc.operator, trips: Object.freeze(trips) });
+  return Object.freeze(trips);
 }

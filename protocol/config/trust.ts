@@ -9,7 +9,7 @@ import { intMap } from '../cbor.js';
 import { CoseAlg, isKnownAlg } from '../crypto/algorithms.js';
 import { KID_LENGTH, kidOf, p256PublicKey } from '../crypto/keys.js';
 import type { Signer } from '../crypto/verifier.js';
-import { ErrorCode, ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError, asSignerCheck } from '../errors.js';
 import { Fields, asArray, asText, asUint } from '../fields.js';
 import { ISSUER_MODES, type IssuerMode } from '../ticket/codes.js';
 import { DocumentType, openDocument, signDocument, type DocumentHeader, type OpenOptions } from './document.js';
@@ -73,14 +73,18 @@ function readIssuer(value: unknown, i: number): TrustedIssuer {
 /** Verifies and parses a signed trust list. */
 export function openTrustList(bytes: Uint8Array, options: OpenOptions): TrustList {
   const doc = openDocument(bytes, DocumentType.TRUST, options);
+  return Object.freeze({ version: doc.version, issuedAt: doc.issuedAt, operator: doc.operator, issuers: readIssuers(doc.body) });
+}
+
+function readIssuers(body: unknown): Map<string, TrustedIssuer> {
   const issuers = new Map<string, TrustedIssuer>();
-  asArray(doc.body, 'trust list body').forEach((entry, i) => {
+  asArray(body, 'trust list body').forEach((entry, i) => {
     const issuer = readIssuer(entry, i);
     const kid = bytesToHex(issuer.kid);
     if (issuers.has(kid)) throw new ProtocolError(ErrorCode.MALFORMED, `issuer[${i}]: duplicate kid ${kid}`);
     issuers.set(kid, issuer);
   });
-  return Object.freeze({ version: doc.version, issuedAt: doc.issuedAt, operator: doc.operator, issuers });
+  return issuers;
 }
 
 export function signTrustList(header: Omit<DocumentHeader, 'type'>, issuers: readonly IssuerInput[], rootSigner: Signer): Uint8Array {
@@ -97,5 +101,6 @@ export function signTrustList(header: Omit<DocumentHeader, 'type'>, issuers: rea
       [IssuerKey.ALG, issuer.alg === undefined || issuer.alg === CoseAlg.ES256 ? undefined : issuer.alg],
     ]);
   });
+  asSignerCheck(() => readIssuers(body));
   return signDocument({ ...header, type: DocumentType.TRUST }, body, rootSigner);
 }

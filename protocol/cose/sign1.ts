@@ -9,7 +9,7 @@
  *  - the signature must be exactly the algorithm's raw length (DER is not COSE);
  *  - nothing may follow the message.
  * The Sig_structure is built from the protected header bytes exactly as they
- * were received, never re-encoded.
+ * were received, never re-encoded (an empty map is signed as h'').
  */
 import { Tag, decodeCbor, encodeCbor, intMap } from '../cbor.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
@@ -82,6 +82,16 @@ export function decodeSign1(bytes: Uint8Array): Sign1 {
   return Object.freeze({ protectedBytes, protectedHeader, unprotectedHeader, payload, signature, alg, kid });
 }
 
+/**
+ * The bytes a received message's signature covers. RFC 9052 §4.4: "If there
+ * are no protected attributes, a zero-length byte string is used", so an
+ * empty map sent as h'a0' is signed as h'' (as the COSE WG examples do).
+ */
+export function toBeSigned(msg: Sign1, externalAad?: Uint8Array): Uint8Array {
+  const body = msg.protectedHeader.size === 0 ? new Uint8Array(0) : msg.protectedBytes;
+  return sigStructure(body, msg.payload, externalAad);
+}
+
 /** Sig_structure = ["Signature1", body_protected, external_aad, payload] (RFC 9052 §4.4). */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = new Uint8Array(0)): Uint8Array {
   return encodeCbor(['Signature1', protectedBytes, externalAad, payload]);
@@ -99,8 +109,7 @@ export function verifySign1(msg: Sign1, publicKey: Uint8Array, options: VerifyOp
   const algorithms = options.algorithms ?? [CoseAlg.ES256];
   if (!algorithms.includes(msg.alg)) throw new ProtocolError(ErrorCode.UNSUPPORTED_ALGORITHM, `COSE_Sign1: algorithm ${msg.alg} is not allowed here`);
   const verifier = options.verifier ?? nobleVerifier;
-  const data = sigStructure(msg.protectedBytes, msg.payload, options.externalAad);
-  if (!verifier.verify(msg.alg, publicKey, data, msg.signature)) throw new ProtocolError(ErrorCode.BAD_SIGNATURE, 'COSE_Sign1: signature does not verify');
+  if (!verifier.verify(msg.alg, publicKey, toBeSigned(msg, options.externalAad), msg.signature)) throw new ProtocolError(ErrorCode.BAD_SIGNATURE, 'COSE_Sign1: signature does not verify');
 }
 
 /**

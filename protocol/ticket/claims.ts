@@ -4,7 +4,7 @@
  * the table of keys; this file is its implementation.
  */
 import { decodeCbor, encodeCbor, intMap } from '../cbor.js';
-import { ErrorCode, ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError, asSignerCheck } from '../errors.js';
 import { Fields } from '../fields.js';
 import { ISSUER_MODES, IssuerMode, PRODUCTS, type Product } from './codes.js';
 
@@ -68,11 +68,11 @@ export interface TransitClaims {
   mode: IssuerMode;
   /** E-invoice (电子发票) reference. */
   invoiceRef?: string;
-  /** Masked name, e.g. 张*三. */
+  /** Masked name, e.g. 张*丰. */
   holderName?: string;
   /** The kept characters of the ID number: first 4 and last 4 (8 characters). */
   holderId?: string;
-  /** 16-byte salt || first 16 bytes of SHA-256(salt || ID number). */
+  /** 16-byte salt || first 16 bytes of HMAC-SHA256(ID-check key, salt || ID number): see realname.ts. */
   holderIdHash?: Uint8Array;
 }
 
@@ -197,7 +197,11 @@ export function normalizeTicket(input: TicketInput): TicketClaims {
   return { ...input, transit };
 }
 
-/** Encodes claims canonically; defaults (1 passenger, CNY, 1 ride, road) are left out to keep QR codes small. */
+/**
+ * Encodes claims canonically; defaults (1 passenger, CNY, 1 ride, road) are
+ * left out to keep QR codes small. The result is read back the way a validator
+ * reads it, so nothing a validator would refuse is ever signed.
+ */
 export function encodeTicketClaims(input: TicketInput): Uint8Array {
   const c = normalizeTicket(input);
   const t = c.transit;
@@ -223,7 +227,7 @@ export function encodeTicketClaims(input: TicketInput): Uint8Array {
     [K.HOLDER_ID, t.holderId],
     [K.HOLDER_ID_HASH, t.holderIdHash],
   ]);
-  return encodeCbor(
+  const payload = encodeCbor(
     intMap([
       [CwtKey.ISS, c.iss],
       [CwtKey.EXP, c.exp],
@@ -233,4 +237,6 @@ export function encodeTicketClaims(input: TicketInput): Uint8Array {
       [TRANSIT_CLAIM_KEY, transit],
     ]),
   );
+  asSignerCheck(() => decodeTicketClaims(payload));
+  return payload;
 }

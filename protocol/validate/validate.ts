@@ -5,7 +5,7 @@
  * and the reason codes are specified in protocol/README.md.
  */
 import { bytesToHex } from '../bytes.js';
-import { sigStructure } from '../cose/sign1.js';
+import { toBeSigned } from '../cose/sign1.js';
 import { CoseAlg } from '../crypto/algorithms.js';
 import type { Verifier } from '../crypto/verifier.js';
 import type { DenyList } from '../config/deny.js';
@@ -170,8 +170,7 @@ export function validate(qrText: string, ctx: ValidationContext): ValidationResu
   let signatureChecked = false;
   if (!ctx.verified?.has(qrText)) {
     signatureChecked = true;
-    const data = sigStructure(message.protectedBytes, message.payload);
-    if (message.alg !== issuer.alg || !ctx.verifier.verify(message.alg, issuer.publicKey, data, message.signature)) {
+    if (message.alg !== issuer.alg || !ctx.verifier.verify(message.alg, issuer.publicKey, toBeSigned(message), message.signature)) {
       return result(Reason.BAD_SIGNATURE, { signatureChecked });
     }
     ctx.verified?.add(qrText);

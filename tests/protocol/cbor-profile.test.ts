@@ -28,6 +28,11 @@ describe('CBOR profile', () => {
     ['8181818181818181818181818181818181 00', 'nesting deeper than 16'],
     ['a1 80 01', 'an array as a map key'],
     ['1c', 'reserved additional information'],
+    ['62 c328', 'text that is not UTF-8'],
+    ['62 c0af', 'an overlong UTF-8 form'],
+    ['63 eda080', 'a UTF-16 surrogate in UTF-8'],
+    ['64 f4908080', 'a code point above U+10FFFF'],
+    ['62 e4b8', 'a UTF-8 sequence cut short'],
   ])('rejects %s: %s', (hex) => {
     expect(codeOf(() => decodeCbor(hexToBytes(hex.replace(/ /g, ''))))).toBe(ErrorCode.MALFORMED);
   });
@@ -35,6 +40,8 @@ describe('CBOR profile', () => {
   it('accepts what TK1 uses, including non-shortest integers and null/true/false', () => {
     expect(decodeCbor(hexToBytes('a3 01 18 07 02 f6 03 f5'.replace(/ /g, '')))).toEqual(new Map<number, unknown>([[1, 7], [2, null], [3, true]]));
     expect(decodeCbor(hexToBytes('a1 63 6b6579 3a00010000'.replace(/ /g, '')))).toEqual(new Map([['key', -65537]]));
+    expect(decodeCbor(hexToBytes('67 e5bca02ae4b8b0'.replace(/ /g, '')))).toBe('张*丰');
+    expect(decodeCbor(hexToBytes('1b 001fffffffffffff'.replace(/ /g, '')))).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('allows tag 18 or 61(18) only around a COSE message', () => {

@@ -57,9 +57,17 @@ describe('trust list', () => {
       new Map<number, unknown>([[1, kidOf(railIssuer.publicKey)], [2, busIssuer.publicKey], [3, 'x'], [4, [0]], [5, ['YTBUS']], [6, 0], [7, NOW]]),
     ], root);
     expect(codeOf(() => openTrustList(mismatched, { rootKeys }))).toBe(ErrorCode.MALFORMED);
-    const issuer = { publicKey: busIssuer.publicKey, name: 'a', modes: [IssuerMode.ROAD], operators: [OPERATOR], nbf: 0, exp: NOW };
-    const dup = signTrustList(header(1), [issuer, issuer], root);
+    const entry = new Map<number, unknown>([[1, kidOf(busIssuer.publicKey)], [2, busIssuer.publicKey], [3, 'x'], [4, [0]], [5, ['YTBUS']], [6, 0], [7, NOW]]);
+    const dup = signDocument({ type: DocumentType.TRUST, ...header(1) }, [entry, entry], root);
     expect(codeOf(() => openTrustList(dup, { rootKeys }))).toBe(ErrorCode.MALFORMED);
+  });
+
+  it('is never signed with what validators would refuse: the signer runs the same checks', () => {
+    const issuer = { publicKey: busIssuer.publicKey, name: 'a', modes: [IssuerMode.ROAD], operators: [OPERATOR], nbf: 0, exp: NOW };
+    expect(codeOf(() => signTrustList(header(1), [issuer, issuer], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(codeOf(() => signTrustList(header(1), [{ ...issuer, name: 'x'.repeat(65) }], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(codeOf(() => signTrustList(header(1), [{ ...issuer, modes: [9 as IssuerMode] }], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(codeOf(() => signTrustList({ ...header(1), operator: 'X'.repeat(33) }, [issuer], root))).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 
   it('rejects a tampered document', () => {
@@ -106,7 +114,8 @@ describe('trip list', () => {
   it('round-trips trips and refuses a trip with fewer than two stops or a duplicate departure', () => {
     const list = openTripList(signTripList(header(4), [TRIP, { ...TRIP, serviceDate: 20261126 }], root), { rootKeys });
     expect(list.trips[0]).toEqual(TRIP);
-    expect(codeOf(() => signTripList(header(4), [{ ...TRIP, stops: ['YT01'] }], root))).toBe(ErrorCode.MALFORMED);
+    expect(codeOf(() => signTripList(header(4), [{ ...TRIP, stops: ['YT01'] }], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(codeOf(() => signTripList(header(4), [TRIP, TRIP], root))).toBe(ErrorCode.INVALID_ARGUMENT);
     const dup = signDocument({ type: DocumentType.TRIPS, ...header(5) }, [TRIP, TRIP].map((t) => new Map<number, unknown>([[1, t.id], [2, t.line], [3, t.serviceDate], [4, t.departure], [5, [...t.stops]]])), root);
     expect(codeOf(() => openTripList(dup, { rootKeys }))).toBe(ErrorCode.MALFORMED);
   });

@@ -4,7 +4,9 @@ import {
   displayMaskedId, encodeCbor, encodeTicketClaims, holderIdHash, holderIdMatches, intMap, keptIdCharacters, kidOf,
   maskName, QR_MAX_TYPICAL_LENGTH, ticketHash, bytesToHex,
 } from '../../protocol/index.js';
-import { HOLDER, busIssuer, issue, testBytes, ticketInput } from './fixtures.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8ToBytes } from '../../protocol/index.js';
+import { HOLDER, ID_KEY, busIssuer, issue, testBytes, ticketInput } from './fixtures.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -63,6 +65,19 @@ describe('ticket claims', () => {
     expect(code(() => decodeTicketClaims(encodeCbor(intMap([[CwtKey.EXP, 1], [CwtKey.CTI, new Uint8Array(8)]]))))).toBe(ErrorCode.MALFORMED);
   });
 
+  it('round-trip integers beyond 32 bits as CBOR integers, never floats', () => {
+    const input = ticketInput({ fare: 2 ** 40, departure: 2 ** 33 }, { exp: 2 ** 35 });
+    const payload = encodeTicketClaims(input);
+    expect(decodeTicketClaims(payload)).toMatchObject({ exp: 2 ** 35, transit: { fare: 2 ** 40, departure: 2 ** 33 } });
+    expect(bytesToHex(payload)).toContain('041b0000000800000000'); // exp as uint64, preferred form
+  });
+
+  it('refuse to sign what a validator would refuse to read', () => {
+    expect(code(() => encodeTicketClaims(ticketInput({ line: 'L'.repeat(33) })))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(code(() => encodeTicketClaims(ticketInput({ departure: -5 })))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(code(() => encodeTicketClaims(ticketInput({ fare: 1.5 })))).toBe(ErrorCode.INVALID_ARGUMENT);
+  });
+
   it('refuse to issue from bad input with INVALID_ARGUMENT naming the field', () => {
     expect(code(() => encodeTicketClaims(ticketInput({ fare: -5 })))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(code(() => encodeTicketClaims(ticketInput({ product: 9 as Product })))).toBe(ErrorCode.INVALID_ARGUMENT);
@@ -116,13 +131,27 @@ describe('real-name binding', () => {
     expect(displayMaskedId('3706123X')).toBe('3706**********123X');
   });
 
-  it('lets an inspector match the card to the ticket without the ticket carrying the number', () => {
-    const claim = holderIdHash(HOLDER.idNumber, testBytes('salt', 16));
-    expect(holderIdMatches(claim, HOLDER.idNumber)).toBe(true);
-    expect(holderIdMatches(claim, HOLDER.idNumber.toLowerCase())).toBe(true);
-    expect(holderIdMatches(claim, '370602199001011231')).toBe(false);
+  it('lets an inspector holding the ID-check key match the card to the ticket', () => {
+    const claim = holderIdHash(HOLDER.idNumber, testBytes('salt', 16), ID_KEY);
+    expect(holderIdMatches(claim, HOLDER.idNumber, [ID_KEY])).toBe(true);
+    expect(holderIdMatches(claim, HOLDER.idNumber.toLowerCase(), [testBytes('old key', 32), ID_KEY])).toBe(true);
+    expect(holderIdMatches(claim, '370602199001011231', [ID_KEY])).toBe(false);
     // A fresh salt per ticket: the same person's tickets are not linkable by this field.
-    expect(bytesToHex(holderIdHash(HOLDER.idNumber, testBytes('other salt', 16)))).not.toBe(bytesToHex(claim));
+    expect(bytesToHex(holderIdHash(HOLDER.idNumber, testBytes('other salt', 16), ID_KEY))).not.toBe(bytesToHex(claim));
+  });
+
+  it('cannot be reversed from the ticket alone: without the key no candidate ID matches', () => {
+    const claim = holderIdHash(HOLDER.idNumber, testBytes('salt', 16), ID_KEY);
+    // The attack an unkeyed hash falls to: salt and kept characters are public, try the number itself.
+    const unkeyed = sha256(concatBytes(testBytes('salt', 16), utf8ToBytes(HOLDER.idNumber))).subarray(0, 16);
+    expect(bytesToHex(claim.subarray(16))).not.toBe(bytesToHex(unkeyed));
+    expect(holderIdMatches(claim, HOLDER.idNumber, [])).toBe(false);
+    expect(holderIdMatches(claim, HOLDER.idNumber, [testBytes('guessed key', 32)])).toBe(false);
+  });
+
+  it('refuses to hash without a proper key or salt', () => {
+    expect(code(() => holderIdHash(HOLDER.idNumber, testBytes('salt', 16), new Uint8Array(8)))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(code(() => holderIdHash(HOLDER.idNumber, new Uint8Array(4), ID_KEY))).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 });
 
