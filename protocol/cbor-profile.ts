@@ -5,8 +5,8 @@
  * ticket have several encodings and let two decoders disagree about it.
  * Everything we sign is plain data, so the profile is narrow:
  *  - definite lengths only, and every length fits in the bytes that remain;
- *  - integers, byte strings, text strings of well-formed UTF-8, arrays, maps,
- *    false, true, null;
+ *  - integers, byte strings, text strings of well-formed UTF-8 not starting
+ *    with a byte-order mark, arrays, maps, false, true, null;
  *    no floats, no undefined, no other simple values;
  *  - no tags, except tag 18 (COSE_Sign1) at the root, optionally inside
  *    tag 61 (CWT), where the caller allows it;
@@ -68,6 +68,9 @@ export function checkCborProfile(bytes: Uint8Array, options: ProfileOptions = {}
         pos += arg;
         if (major === 2) return '';
         if (!isUtf8(bytes, from, pos)) throw malformed('text string is not well-formed UTF-8', start);
+        // A leading U+FEFF is silently dropped by some UTF-8 decoders (TextDecoder among them),
+        // so the same bytes would read differently on different engines.
+        if (arg >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) throw malformed('text string starts with a byte-order mark', start);
         return `t:${Array.prototype.join.call(bytes.subarray(from, pos), ',')}`;
       }
       case 4: {

@@ -33,6 +33,7 @@ describe('CBOR profile', () => {
     ['63 eda080', 'a UTF-16 surrogate in UTF-8'],
     ['64 f4908080', 'a code point above U+10FFFF'],
     ['62 e4b8', 'a UTF-8 sequence cut short'],
+    ['64 efbbbf61', 'a text string starting with a byte-order mark'],
   ])('rejects %s: %s', (hex) => {
     expect(codeOf(() => decodeCbor(hexToBytes(hex.replace(/ /g, ''))))).toBe(ErrorCode.MALFORMED);
   });
