@@ -4,7 +4,7 @@
 import { bytesToHex, kidOf, openDenyList, signDenyList } from '../../protocol/index.js';
 import type { Command } from '../command.js';
 import { readDenyEntries, type DenySource } from '../config/deny-entries.js';
-import { documentHeader, HEADER_HELP } from '../config/document-header.js';
+import { documentHeader, HEADER_HELP, HEADER_OPTIONS } from '../config/document-header.js';
 import { checkNewerThanExisting } from '../config/version-guard.js';
 import { UsageError } from '../errors.js';
 import { flag, optionalString, requiredString } from '../input/options.js';
@@ -26,13 +26,9 @@ Options:
                        (in both, blank lines and text after "#" are ignored)
 ${HEADER_HELP}`,
   options: {
-    root: { type: 'string' },
+    ...HEADER_OPTIONS,
     'ticket-ids': { type: 'string' },
     hashes: { type: 'string' },
-    version: { type: 'string' },
-    operator: { type: 'string' },
-    out: { type: 'string' },
-    force: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const header = documentHeader(values);

@@ -4,7 +4,7 @@
  */
 import { bytesToHex, kidOf, openTrustList, signTrustList } from '../../protocol/index.js';
 import type { Command } from '../command.js';
-import { documentHeader, HEADER_HELP } from '../config/document-header.js';
+import { documentHeader, HEADER_HELP, HEADER_OPTIONS } from '../config/document-header.js';
 import { readIssuersFile } from '../config/issuers-json.js';
 import { checkNewerThanExisting } from '../config/version-guard.js';
 import { flag, requiredString } from '../input/options.js';
@@ -24,12 +24,8 @@ Options:
                       (see fleet/examples/issuers.json); "pub" paths are relative to the file
 ${HEADER_HELP}`,
   options: {
-    root: { type: 'string' },
+    ...HEADER_OPTIONS,
     issuers: { type: 'string' },
-    version: { type: 'string' },
-    operator: { type: 'string' },
-    out: { type: 'string' },
-    force: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const header = documentHeader(values);

@@ -18,3 +18,12 @@ export const HEADER_HELP = `  --root <root.key>   the operator's root secret key
   --operator OP       operator code, e.g. YTBUS
   --out <file>        where to write the signed CBOR document
   --force             write even if <file> already holds this version or a newer one`;
+
+/** The options trust, deny and trips share; each command adds its input file. */
+export const HEADER_OPTIONS = Object.freeze({
+  root: { type: 'string' },
+  version: { type: 'string' },
+  operator: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+} as const);

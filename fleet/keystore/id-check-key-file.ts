@@ -12,7 +12,7 @@ import { ID_KEY_LENGTH, bytesToHex } from '../../protocol/index.js';
 import { InputError } from '../errors.js';
 import { parseHex } from '../input/hex.js';
 import { writeOutputFile } from '../output/write-file.js';
-import { readPrivateFile } from './private-file.js';
+import { readPrivateJson } from './private-file.js';
 
 export async function writeIdCheckKeyFile(path: string, key: Uint8Array, overwrite: boolean): Promise<void> {
   const text = `${JSON.stringify({ kind: 'id-check', alg: 'HMAC-SHA256', k: bytesToHex(key) }, null, 2)}\n`;
@@ -20,15 +20,8 @@ export async function writeIdCheckKeyFile(path: string, key: Uint8Array, overwri
 }
 
 export async function loadIdCheckKey(path: string): Promise<Uint8Array> {
-  const text = await readPrivateFile(path);
   const bad = (why: string) => new InputError(`key file ${path} is not a valid ID-check key file: ${why}`);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw bad('not JSON');
-  }
-  if (json === null || typeof json !== 'object') throw bad('not a JSON object');
+  const json = await readPrivateJson(path, bad);
   if (json.kind !== 'id-check') throw bad('"kind" must be "id-check" (make one with: fleet keygen --kind id-check)');
   if (json.alg !== 'HMAC-SHA256') throw bad('"alg" must be "HMAC-SHA256"');
   if (typeof json.k !== 'string') throw bad('"k" is missing');

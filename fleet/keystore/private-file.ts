@@ -26,3 +26,16 @@ export async function readPrivateFile(path: string): Promise<string> {
     throw e instanceof InputError ? e : fileError(e, path, 'key file');
   }
 }
+
+/** A private file holding one JSON object; `bad(why)` makes the caller's error. */
+export async function readPrivateJson(path: string, bad: (why: string) => Error): Promise<Record<string, unknown>> {
+  const text = await readPrivateFile(path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw bad('not JSON'); // never JSON.parse's message: it quotes the file
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad('not a JSON object');
+  return json as Record<string, unknown>;
+}

@@ -17,7 +17,7 @@ import { InputError } from '../errors.js';
 import { parseHex } from '../input/hex.js';
 import { writeOutputFile } from '../output/write-file.js';
 import { isKeyKind, type KeyKind } from './key-kind.js';
-import { readPrivateFile } from './private-file.js';
+import { readPrivateJson } from './private-file.js';
 
 export interface SecretKey {
   readonly kind: KeyKind;
@@ -34,16 +34,8 @@ export async function writeSecretKeyFile(path: string, kind: KeyKind, secretKey:
 
 /** Loads a secret key, refusing a file others can read and a key of the wrong kind. */
 export async function loadSecretKey(path: string, expected: KeyKind): Promise<SecretKey> {
-  const text = await readPrivateFile(path);
-
   const bad = (why: string) => new InputError(`key file ${path} is not a valid secret key file: ${why}`);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw bad('not JSON');
-  }
-  if (json === null || typeof json !== 'object') throw bad('not a JSON object');
+  const json = await readPrivateJson(path, bad);
   if (!isKeyKind(json.kind)) throw bad('"kind" must be "root" or "issuer"');
   if (json.alg !== 'ES256') throw bad('"alg" must be "ES256"');
   if (typeof json.d !== 'string') throw bad('"d" is missing');

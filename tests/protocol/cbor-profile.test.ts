@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, Reason, Tag, decodeCbor, decodeSign1, encodeCbor, encodeQrText, hexToBytes, validate } from '../../protocol/index.js';
-import { context, issue } from './fixtures.js';
+import { context, issue, errorCode } from './fixtures.js';
 
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-};
 
 describe('CBOR profile', () => {
   it.each([
@@ -35,7 +27,7 @@ describe('CBOR profile', () => {
     ['62 e4b8', 'a UTF-8 sequence cut short'],
     ['64 efbbbf61', 'a text string starting with a byte-order mark'],
   ])('rejects %s: %s', (hex) => {
-    expect(codeOf(() => decodeCbor(hexToBytes(hex.replace(/ /g, ''))))).toBe(ErrorCode.MALFORMED);
+    expect(errorCode(() => decodeCbor(hexToBytes(hex.replace(/ /g, ''))))).toBe(ErrorCode.MALFORMED);
   });
 
   it('accepts what TK1 uses, including non-shortest integers and null/true/false', () => {
@@ -48,7 +40,7 @@ describe('CBOR profile', () => {
   it('allows tag 18 or 61(18) only around a COSE message', () => {
     const cose = issue().cose;
     expect(() => decodeSign1(cose)).not.toThrow();
-    expect(codeOf(() => decodeCbor(cose))).toBe(ErrorCode.MALFORMED);
+    expect(errorCode(() => decodeCbor(cose))).toBe(ErrorCode.MALFORMED);
     expect(() => decodeSign1(encodeCbor(new Tag(decodeSign1Parts(cose), 18)))).not.toThrow();
   });
 });

@@ -87,3 +87,13 @@ export function issue(overrides: Partial<TicketInput['transit']> = {}, claims: P
 export function context(overrides: Partial<ValidationContext> = {}): ValidationContext {
   return { operator: OPERATOR, trust: makeTrust().trust, trip: TRIP, now: NOW, verifier: nobleVerifier, ...overrides };
 }
+
+/** The ProtocolError code `fn` throws, 'no error' if it returns, or the text of anything else. */
+export function errorCode(fn: () => unknown): string {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+}

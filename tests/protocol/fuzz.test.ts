@@ -22,7 +22,7 @@ import {
   ticketHash, validate, verifyCoseSign1, type DenyDelta, type Sign1, type Signer, type TicketInput,
   type UsageView, type ValidationContext, type ValidationResult,
 } from '../../protocol/index.js';
-import { NOW, OPERATOR, TRIP, busIssuer, context, issue, makeTrust, railIssuer, root, testSigner } from './fixtures.js';
+import { NOW, OPERATOR, TRIP, busIssuer, context, issue, makeTrust, railIssuer, root, testSigner, errorCode } from './fixtures.js';
 
 // ---------------------------------------------------------------- run parameters
 
@@ -624,14 +624,6 @@ const anyTextArb = fc.oneof(
 // 1. parsers: return or ProtocolError, never anything else
 // =====================================================================================================
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return (e as ProtocolError).code ?? String(e);
-  }
-}
 
 describe('parsers never throw anything but a ProtocolError', () => {
   const byteInputs = fc.oneof(
@@ -822,9 +814,9 @@ describe('parsers never throw anything but a ProtocolError', () => {
     const long = (prefix: number[], n: number) => concatBytes(u8(...prefix), new Uint8Array(n).fill(0x61));
     for (const n of [1, 70]) {
       const withBom = long([0xef, 0xbb, 0xbf], n);
-      expect(codeOf(() => decodeCbor(concatBytes(head(3, withBom.length), withBom)))).toBe(ErrorCode.MALFORMED);
+      expect(errorCode(() => decodeCbor(concatBytes(head(3, withBom.length), withBom)))).toBe(ErrorCode.MALFORMED);
       const twoKeys = cMap([[concatBytes(head(3, withBom.length), withBom), cInt(1)], [cText('a'.repeat(n)), cInt(2)]]);
-      expect(codeOf(() => decodeCbor(twoKeys))).toBe(ErrorCode.MALFORMED);
+      expect(errorCode(() => decodeCbor(twoKeys))).toBe(ErrorCode.MALFORMED);
     }
     // U+FEFF elsewhere in a string is ordinary text.
     const inner = long([0x61, 0xef, 0xbb, 0xbf], 70);

@@ -3,6 +3,7 @@ import {
   Decision, DenyList, IssuerMode, Product, REASONS, Reason, VerifiedCache, packHashes, ticketHash, validate,
   type TicketUsage, type UsageView, type Verifier,
 } from '../../protocol/index.js';
+import { decodeSign1, encodeCbor, encodeQrText, Tag } from '../../protocol/index.js';
 import { HOLDER, NOW, TRIP, context, issue, makeTrust, railIssuer, testSigner } from './fixtures.js';
 
 function usage(entries: Array<[Uint8Array, TicketUsage]>): UsageView {
@@ -158,7 +159,6 @@ describe('verification cache', () => {
   });
 });
 
-import { decodeSign1, encodeCbor, encodeQrText, Tag } from '../../protocol/index.js';
 /** QR text of `payloadFrom`'s protected header and payload with `signatureFrom`'s signature. */
 function spliceSignature(payloadFrom: Uint8Array, signatureFrom: Uint8Array): string {
   const a = decodeSign1(payloadFrom);
