@@ -1,0 +1,95 @@
+/**
+ * protocol/ must run unchanged on the XS engine: no Node built-ins, no
+ * Buffer, no eval or Function, no Intl, no global randomness, no top-level
+ * await, ES2020 output. This checks the sources, bundles them for a neutral
+ * platform at ES2020, and runs every test vector in a realm that has only the
+ * ECMAScript built-ins.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+const protocolDir = join(root, 'protocol');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'vectors' ? [] : sources(p);
+    return e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const ALLOWED_PACKAGES = [/^cbor-x\/(encode|decode)$/, /^@noble\/curves\/[a-z0-9/]+\.js$/, /^@noble\/hashes\/[a-z0-9/]+\.js$/, /^@scure\/base$/];
+const FORBIDDEN: Array<[RegExp, string]> = [
+  [/\bBuffer\b/, 'Buffer'],
+  [/\beval\s*\(/, 'eval'],
+  [/\bnew Function\b|\bFunction\s*\(/, 'Function constructor'],
+  [/\bIntl\b/, 'Intl'],
+  [/getRandomValues|randomBytes|Math\.random/, 'global randomness'],
+  [/\bprocess\./, 'process'],
+  [/\b(require|__dirname|__filename)\b/, 'CommonJS'],
+  [/^await\b/m, 'top-level await'],
+  [/\bTextEncoder\b|\bTextDecoder\b|\batob\b|\bbtoa\b/, 'host text/base64 APIs'],
+  [/\bsetTimeout\b|\bsetInterval\b|\bqueueMicrotask\b/, 'host timers'],
+];
+
+describe('protocol/ runs on XS', () => {
+  const files = sources(protocolDir);
+
+  it('imports only relative modules and the chosen pure-JS packages', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1] ?? m[2];
+        if (!spec.startsWith('.') && !ALLOWED_PACKAGES.some((re) => re.test(spec))) bad.push(`${relative(root, f)}: ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('uses none of the APIs XS lacks or the rules forbid', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const code = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // comments may name them
+      for (const [re, what] of FORBIDDEN) if (re.test(code)) bad.push(`${relative(root, f)}: ${what}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('bundles for a neutral platform at ES2020 and gives every vector the same result in a realm without host APIs', async () => {
+    const out = await build({
+      entryPoints: [join(root, 'tests/support/sandbox-entry.ts')],
+      bundle: true,
+      write: false,
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      format: 'iife',
+      globalName: 'TK',
+      target: 'es2020',
+      logLevel: 'silent',
+      metafile: true,
+    });
+    const inputs = Object.keys(out.metafile!.inputs);
+    expect(inputs.filter((i) => i.startsWith('node:') || /(^|\/)node_modules\/(buffer|process|crypto)\//.test(i))).toEqual([]);
+
+    // Only the ECMAScript built-ins: V8 adds no Buffer, TextEncoder, crypto or process to a new context.
+    const realm = createContext({});
+    expect(runInContext('[typeof Buffer, typeof TextEncoder, typeof crypto, typeof process].join()', realm)).toBe('undefined,undefined,undefined,undefined');
+    runInContext(out.outputFiles[0].text, realm);
+
+    const dir = join(protocolDir, 'vectors');
+    const vectors = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    expect(vectors.length).toBeGreaterThanOrEqual(30);
+    const mismatches: string[] = [];
+    for (const name of vectors) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const v = JSON.parse(text) as { expected: { decision: string; reason: string } };
+      const got = runInContext(`TK.runVector(${JSON.stringify(text)})`, realm) as string;
+      if (got !== `${v.expected.decision} ${v.expected.reason}`) mismatches.push(`${name}: ${got}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
