@@ -149,6 +149,15 @@ function checkTrip(claims: TicketClaims, ctx: ValidationContext): Reason | undef
   return undefined;
 }
 
+/** A verifier that throws (a platform fault) fails closed, like a bad signature. */
+function verifies(verifier: Verifier, alg: CoseAlg, key: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verifier.verify(alg, key, data, signature) === true;
+  } catch {
+    return false;
+  }
+}
+
 export function validate(qrText: string, ctx: ValidationContext): ValidationResult {
   const skew = ctx.clockSkew ?? DEFAULT_CLOCK_SKEW;
   const now = ctx.now;
@@ -170,7 +179,7 @@ export function validate(qrText: string, ctx: ValidationContext): ValidationResu
   let signatureChecked = false;
   if (!ctx.verified?.has(qrText)) {
     signatureChecked = true;
-    if (message.alg !== issuer.alg || !ctx.verifier.verify(message.alg, issuer.publicKey, toBeSigned(message), message.signature)) {
+    if (message.alg !== issuer.alg || !verifies(ctx.verifier, message.alg, issuer.publicKey, toBeSigned(message), message.signature)) {
       return result(Reason.BAD_SIGNATURE, { signatureChecked });
     }
     ctx.verified?.add(qrText);

@@ -120,6 +120,11 @@ describe('validate: check order (the first failure decides)', () => {
     expect(validate(fresh.qrText, context({ usage: usage([[ticketHash(fresh.cti), { boardings: 1, lastTrip: 'x', lastTime: 0 }]]) })).reason).toBe(Reason.WRONG_TRIP);
   });
 
+  it('fails closed when the signature backend itself fails', () => {
+    const broken: Verifier = { verify: () => { throw new Error('secure element not responding'); } };
+    expect(validate(issue().qrText, context({ verifier: broken })).reason).toBe(Reason.BAD_SIGNATURE);
+  });
+
   it('checks the key before the signature: an unknown issuer costs no ECDSA', () => {
     const verifier = countingVerifier(context().verifier);
     validate(issue({}, {}, testSigner('stranger')).qrText, context({ verifier }));
