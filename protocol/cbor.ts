@@ -56,8 +56,9 @@ const decoder = new Decoder(options as never);
  */
 export function encodeCbor(value: unknown): Uint8Array {
   const out = encoder.encode(integersAsIntegers(value)) as Uint8Array;
-  // cbor-x may return a Buffer subclass on Node; hand out a plain view.
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  // cbor-x hands out a view into its shared output buffer (a Buffer on Node):
+  // copy, so callers own exactly their bytes and keep no large buffer alive.
+  return new Uint8Array(out);
 }
 
 function integersAsIntegers(value: unknown): unknown {
