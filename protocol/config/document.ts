@@ -11,7 +11,7 @@ import { encodeCbor, intMap, decodeCbor } from '../cbor.js';
 import { decodeSign1, signSign1, verifySign1, type VerifyOptions } from '../cose/sign1.js';
 import { kidOf, p256PublicKey } from '../crypto/keys.js';
 import type { Signer } from '../crypto/verifier.js';
-import { ErrorCode, ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError, asSignerCheck } from '../errors.js';
 import { Fields } from '../fields.js';
 
 export const DocumentType = Object.freeze({
@@ -38,11 +38,6 @@ export interface OpenedDocument extends DocumentHeader {
 }
 
 export function signDocument(header: DocumentHeader, body: unknown, rootSigner: Signer): Uint8Array {
-  if (!Number.isSafeInteger(header.version) || header.version < 1) {
-    throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'document version must be a positive integer');
-  }
-  if (!Number.isSafeInteger(header.issuedAt) || header.issuedAt < 0) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'issuedAt must be an unsigned integer');
-  if (typeof header.operator !== 'string' || header.operator.length > 32) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'operator must be text of at most 32 characters');
   const payload = encodeCbor(
     intMap([
       [DocKey.TYPE, header.type],
@@ -52,6 +47,7 @@ export function signDocument(header: DocumentHeader, body: unknown, rootSigner: 
       [DocKey.BODY, body],
     ]),
   );
+  asSignerCheck(() => readPayload(payload, header.type));
   return signSign1(payload, rootSigner, { kid: kidOf(rootSigner.publicKey) });
 }
 
@@ -68,7 +64,12 @@ export function openDocument(bytes: Uint8Array, type: DocumentType, options: Ope
   const root = options.rootKeys.map((k) => p256PublicKey(k)).find((k) => bytesToHex(kidOf(k)) === kid);
   if (!root) throw new ProtocolError(ErrorCode.UNKNOWN_KEY, `document signed by unknown key ${kid}`);
   verifySign1(msg, root, options);
-  const f = new Fields(decodeCbor(msg.payload), 'document');
+  return readPayload(msg.payload, type);
+}
+
+/** The receiver's reading of a document payload, shared with the signer's check. */
+function readPayload(payload: Uint8Array, type: DocumentType): OpenedDocument {
+  const f = new Fields(decodeCbor(payload), 'document');
   const actual = f.text(DocKey.TYPE, 'type', 32);
   if (actual !== type) throw new ProtocolError(ErrorCode.WRONG_DOCUMENT, `expected a ${type} document, got ${actual}`);
   const version = f.uint(DocKey.VERSION, 'version');

@@ -60,6 +60,8 @@ describe('trust list', () => {
     expect(errorCode(() => signTrustList(header(1), [{ ...issuer, name: 'x'.repeat(65) }], root))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(errorCode(() => signTrustList(header(1), [{ ...issuer, modes: [9 as IssuerMode] }], root))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(errorCode(() => signTrustList({ ...header(1), operator: 'X'.repeat(33) }, [issuer], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(errorCode(() => signTrustList(header(0), [issuer], root))).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(errorCode(() => signTrustList({ ...header(1), issuedAt: -1 }, [issuer], root))).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 
   it('rejects a tampered document', () => {
