@@ -2,7 +2,31 @@
  * Byte helpers the protocol needs beyond what @noble/hashes/utils offers.
  * Kept free of Buffer, TextEncoder and atob: XS has none of them by default.
  */
-export { bytesToHex, hexToBytes, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+export { bytesToHex, hexToBytes, concatBytes } from '@noble/hashes/utils.js';
+
+/**
+ * UTF-8 bytes of a string, as TextEncoder gives them (a lone surrogate
+ * becomes U+FFFD). Ours because noble's utf8ToBytes calls TextEncoder, which
+ * XS does not have as a global.
+ */
+export function utf8ToBytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      } else c = 0xfffd;
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
