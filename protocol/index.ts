@@ -34,6 +34,7 @@ export { DenyKey, DenyDeltaKey, DenyList, packHashes, signDenyList, openDenyList
 export { TripKey, readTrip, encodeTrip, signTripList, openTripList, type Trip, type TripList } from './config/trips.js';
 
 export { Decision, Reason, REASONS, REASON_BY_ID, type ReasonInfo } from './validate/reasons.js';
+export { OverrideReason, OVERRIDE_REASONS } from './validate/override.js';
 export type { TicketUsage, UsageView } from './validate/usage.js';
 export { VerifiedCache } from './validate/cache.js';
 export {

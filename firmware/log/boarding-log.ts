@@ -1,0 +1,60 @@
+/**
+ * The boarding log: every decision the validator makes, in order, with a
+ * sequence number the back office acknowledges. It also answers "has this
+ * ticket boarded?" for the usage checks, because that state must survive a
+ * reboot and the log is what survives.
+ *
+ * A record holds no personal data: a ticket hash, never a name, ID number
+ * or ID hash.
+ */
+import type { Decision } from '../../protocol/validate/reasons.js';
+import type { UsageView } from '../../protocol/validate/usage.js';
+
+export interface BoardingEntry {
+  /** Seconds since the epoch. */
+  readonly time: number;
+  /** 8-byte ticket hash; absent when the code could not be read. */
+  readonly ticket?: Uint8Array;
+  /** Trip id and service date the validator was serving; absent when none was chosen. */
+  readonly trip?: string;
+  readonly serviceDate?: number;
+  readonly decision: Decision;
+  /** REASONS[..].id: for an override, the reason the ticket was refused. */
+  readonly reason: number;
+  /** OverrideReason id when the driver let the passenger on anyway; 0 otherwise. */
+  readonly override: number;
+  /** Passengers boarding on this scan (a group ticket carries several). */
+  readonly passengers: number;
+}
+
+export interface BoardingRecord extends BoardingEntry {
+  /** Monotonic across reboots; never reused. */
+  readonly seq: number;
+}
+
+export interface LogStatus {
+  readonly records: number;
+  /** Records not yet acknowledged by the back office: the sync backlog. */
+  readonly unacked: number;
+  readonly capacity: number;
+  /** No room for another unacknowledged record. */
+  readonly full: boolean;
+  /** Decisions that could not be stored because the log was full. */
+  readonly dropped: number;
+  /** Highest acknowledged sequence number, 0 if none. */
+  readonly ackedSeq: number;
+  readonly nextSeq: number;
+}
+
+export interface BoardingLog extends UsageView {
+  /** Stores a record; undefined when the log is full of unacknowledged records (counted in dropped). */
+  append(entry: BoardingEntry): BoardingRecord | undefined;
+  /** The back office has stored everything up to and including this sequence number. */
+  markAcked(upToSeq: number): void;
+  /** Unacknowledged records from `fromSeq` on, at most `max`, in order. */
+  read(fromSeq: number, max: number): BoardingRecord[];
+  /** Passengers let on (accepts and overrides) on a trip. */
+  boarded(trip: string, serviceDate: number): number;
+  status(): LogStatus;
+  close(): void;
+}

@@ -1,0 +1,200 @@
+/**
+ * One validator in the simulator: the unchanged firmware app wired to the
+ * host provider, a scanner engine on its UART, buttons, LEDs, buzzer and
+ * display, all on one simulated clock. Tests, the CLI and the fleet
+ * simulation drive validators through this.
+ */
+import { VALIDATOR_BOARD_V1, type BoardConfig, type ScannerHandshake } from '../../firmware/board/board.js';
+import { ValidatorApp, type BootReport, type DecisionEvent, type Provisioning, type ValidatorSettings } from '../../firmware/app/validator.js';
+import type { ConfigKind } from '../../firmware/config/active-config.js';
+import type { BoardingLog } from '../../firmware/log/boarding-log.js';
+import { MemoryBoardingLog } from '../../firmware/log/memory-log.js';
+import type { ClockSource } from '../../firmware/platform/clock.js';
+import type { Uplink } from '../../firmware/platform/uplink.js';
+import { MemoryStore, type KeyValueStore } from '../../firmware/store/key-value-store.js';
+import type { Button } from '../../firmware/ui/buttons.js';
+import type { FlashProvider } from '../../firmware/types/ecma419.js';
+import { nobleVerifier } from '../../protocol/crypto/noble.js';
+import type { Verifier } from '../../protocol/crypto/verifier.js';
+import { RecordingDisplay, type Frame } from '../display/recording-display.js';
+import { HostLoop } from '../host/loop.js';
+import { createHostDevice, type HostDevice } from '../host/provider.js';
+import { costedVerifier } from '../platform/costed-verifier.js';
+import { SimClock } from '../platform/sim-clock.js';
+import { loopTimers } from '../platform/sim-timers.js';
+import { ScannerEmulator, type ScannerChunking } from '../scanner/emulator.js';
+import { seededRandom } from '../scanner/prng.js';
+
+/** Bursts like a scan engine behind a USB-serial bridge. */
+export const DEFAULT_CHUNKING: ScannerChunking = Object.freeze({ minBytes: 1, maxBytes: 64, gapMs: 2 });
+
+export interface SimulatedValidatorOptions {
+  readonly provisioning: Provisioning;
+  /** True time at power-up, ms since the epoch. */
+  readonly epochMs: number;
+  readonly board?: BoardConfig;
+  /** Overrides the board's scanner handshake. */
+  readonly handshake?: ScannerHandshake;
+  /** false: the board has no trigger line to the scanner. */
+  readonly trigger?: boolean;
+  readonly seed?: number;
+  /** false: every code in one burst. */
+  readonly chunking?: ScannerChunking | false;
+  /** Symbology identifier the engine prepends, e.g. "]Q1". */
+  readonly prefix?: string;
+  readonly terminator?: '\r' | '\n' | '\r\n';
+  readonly fifoSize?: number;
+  /** Simulated CPU time one signature check takes (0: free). */
+  readonly verifyCostMs?: number;
+  readonly verifier?: Verifier;
+  readonly clock?: { offsetMs?: number; source?: ClockSource; uncertainty?: number };
+  readonly settings?: Partial<ValidatorSettings>;
+  /** Signed configuration documents already in the validator's store at first boot. */
+  readonly config?: Partial<Record<ConfigKind, Uint8Array>>;
+  readonly store?: KeyValueStore;
+  readonly log?: BoardingLog;
+  readonly flash?: FlashProvider;
+  readonly uplink?: Uplink;
+  readonly onShow?: (frame: Frame) => void;
+  readonly onDecision?: (event: DecisionEvent) => void;
+}
+
+export class SimulatedValidator {
+  readonly loop: HostLoop;
+  readonly board: BoardConfig;
+  readonly host: HostDevice;
+  readonly scanner: ScannerEmulator;
+  readonly display: RecordingDisplay;
+  readonly clock: SimClock;
+  readonly store: KeyValueStore;
+  readonly log: BoardingLog;
+  readonly events: DecisionEvent[] = [];
+  readonly #options: SimulatedValidatorOptions;
+  readonly #random: () => number;
+  #app: ValidatorApp | undefined;
+
+  constructor(options: SimulatedValidatorOptions) {
+    this.#options = options;
+    const base = options.board ?? VALIDATOR_BOARD_V1;
+    const scanner = {
+      ...base.scanner,
+      handshake: options.handshake ?? base.scanner.handshake,
+      trigger: options.trigger === false ? undefined : base.scanner.trigger,
+    };
+    this.board = { ...base, scanner };
+    this.loop = new HostLoop();
+    this.#random = seededRandom(options.seed ?? 1);
+    this.clock = new SimClock(this.loop, { epochMs: options.epochMs, ...options.clock });
+    this.display = new RecordingDisplay(this.loop, { onShow: options.onShow });
+    this.host = createHostDevice({ loop: this.loop, board: this.board, fifoSize: options.fifoSize, flash: options.flash });
+    this.store = options.store ?? new MemoryStore();
+    for (const [kind, bytes] of Object.entries(options.config ?? {})) if (bytes) this.store.set(`cfg/${kind}`, bytes);
+    this.log = options.log ?? new MemoryBoardingLog();
+
+    const trigger = scanner.trigger;
+    this.scanner = new ScannerEmulator({
+      loop: this.loop,
+      uart: this.host.scannerUart,
+      baud: scanner.baud,
+      handshake: scanner.handshake,
+      terminator: options.terminator,
+      prefix: options.prefix,
+      random: this.#random,
+      chunking: options.chunking === false ? undefined : (options.chunking ?? DEFAULT_CHUNKING),
+      // With a trigger line the engine scans only while the firmware asserts it.
+      enabled: trigger === undefined,
+    });
+    if (trigger) {
+      this.host.pins.onOutput(trigger.pin, (value) => this.scanner.setEnabled(value === (trigger.activeLow ? 0 : 1)));
+    }
+  }
+
+  get app(): ValidatorApp {
+    if (!this.#app) throw new Error('validator not booted');
+    return this.#app;
+  }
+
+  /** Powers up the firmware. */
+  boot(): BootReport {
+    const o = this.#options;
+    const verifier = costedVerifier(o.verifier ?? nobleVerifier, this.loop, o.verifyCostMs ?? 0);
+    const random = this.#random;
+    const sim = this;
+    this.#app = new ValidatorApp({
+      device: this.host.device,
+      board: this.board,
+      platform: {
+        clock: this.clock,
+        timers: loopTimers(this.loop),
+        random: { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256)) },
+        verifier,
+        uplink: o.uplink,
+      },
+      display: this.display,
+      log: this.log,
+      store: this.store,
+      provisioning: o.provisioning,
+      settings: o.settings,
+      onDecision(event) {
+        sim.events.push(event);
+        o.onDecision?.(event);
+      },
+    });
+    const report = this.#app.boot();
+    this.loop.runUntilIdle(0);
+    return report;
+  }
+
+  /** Orderly shutdown, then power-up with the same store and log (what flash keeps). */
+  reboot(): BootReport {
+    this.#app?.shutdown();
+    this.#app = undefined;
+    return this.boot();
+  }
+
+  /** A passenger holds up a code; runs until the validator has decided on it (or `limitMs` passes). */
+  scan(text: string, limitMs = 10_000): DecisionEvent {
+    const before = this.events.length;
+    this.scanner.present(text);
+    this.loop.runUntil(() => this.events.length > before, limitMs);
+    return this.events[before];
+  }
+
+  /** Presents several codes at once and runs until all are decided. */
+  scanAll(texts: readonly string[], limitMs = 30_000): DecisionEvent[] {
+    const before = this.events.length;
+    for (const t of texts) this.scanner.present(t);
+    this.loop.runUntil(() => this.events.length >= before + texts.length && this.scanner.idle(), limitMs);
+    return this.events.slice(before);
+  }
+
+  /** The driver presses a button; runs until the firmware has handled it. */
+  press(button: Button): void {
+    this.host.pins.press(this.board.buttons[button], { activeLow: this.board.buttons.activeLow });
+    this.loop.runFor(100);
+  }
+
+  /** Lets `ms` of simulated time pass. */
+  run(ms: number): void {
+    this.loop.runFor(ms);
+  }
+
+  /** LED levels as seen by the passenger (true = lit). */
+  get leds(): { green: boolean; red: boolean } {
+    const { green, red, activeLow } = this.board.leds;
+    const lit = (pin: number) => this.host.pins.value(pin) === (activeLow ? 0 : 1);
+    return { green: lit(green), red: lit(red) };
+  }
+
+  /** Whether the buzzer sounds now. */
+  get beeping(): boolean {
+    return (this.host.pins.duty(this.board.buzzer.pin) ?? 0) > 0;
+  }
+
+  /** Orderly power-down: the app, then the parts the board owns. */
+  shutdown(): void {
+    this.#app?.shutdown();
+    this.log.close();
+    this.display.close();
+  }
+}

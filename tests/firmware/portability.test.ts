@@ -1,0 +1,60 @@
+/**
+ * firmware/ must run unchanged on XS: it imports nothing but its own modules,
+ * protocol/ and the embedded: modules the Moddable SDK provides, and uses no
+ * host API. Bundled for a neutral platform at ES2020 together with the
+ * simulator's host provider, a scripted shift gives the same LEDs, screens
+ * and log records in a realm with only the ECMAScript built-ins as on Node.
+ */
+import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { forbiddenUses, imports, root, sources } from '../support/xs-rules.js';
+import { runScenario } from '../support/firmware-scenario.js';
+
+const files = sources(join(root, 'firmware'));
+
+describe('firmware/ runs on XS', () => {
+  it('imports only firmware/, protocol/ and embedded: modules, never the simulator, the fleet or Node', () => {
+    expect(files.length).toBeGreaterThan(10);
+    const bad = imports(files)
+      .filter(({ spec, resolved }) => (resolved ? !/^(firmware|protocol)\//.test(resolved) : !spec.startsWith('embedded:')))
+      .map(({ file, spec }) => `${file}: ${spec}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('uses none of the APIs XS lacks or the rules forbid', () => {
+    expect(forbiddenUses(files)).toEqual([]);
+  });
+
+  it('runs a scripted shift in a realm without host APIs exactly as on Node', async () => {
+    const out = await build({
+      stdin: { contents: "export { runScenario } from './tests/support/firmware-scenario.ts';", resolveDir: root, loader: 'ts' },
+      bundle: true,
+      write: false,
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      format: 'iife',
+      globalName: 'FW',
+      target: 'es2020',
+      logLevel: 'silent',
+      metafile: true,
+    });
+    const inputs = Object.keys(out.metafile!.inputs);
+    expect(inputs.filter((i) => i.startsWith('node:'))).toEqual([]);
+    expect(inputs.some((i) => i.startsWith('firmware/app/'))).toBe(true);
+
+    const realm = createContext({});
+    runInContext(out.outputFiles[0].text, realm);
+    const inRealm = runInContext('FW.runScenario()', realm) as string;
+    const onNode = runScenario();
+    expect(inRealm).toBe(onNode);
+
+    const { steps, log } = JSON.parse(onNode) as { steps: Array<{ reason: string }>; log: unknown[] };
+    expect(steps.map((s) => s.reason)).toEqual([
+      'ACCEPTED', 'ALREADY_SCANNED', 'ACCEPTED_CONCESSION', 'MALFORMED', 'UNSUPPORTED_VERSION', 'UNKNOWN_ISSUER',
+      'ISSUER_KEY_EXPIRED', 'ISSUER_NOT_ALLOWED', 'BAD_SIGNATURE', 'REVOKED', 'WRONG_LINE', 'WRONG_LINE', 'ALREADY_USED',
+    ]);
+    expect(log).toHaveLength(13);
+  });
+});
