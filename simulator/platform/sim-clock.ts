@@ -14,6 +14,11 @@ export interface SimClockOptions {
   readonly source?: ClockSource;
   /** Seconds. */
   readonly uncertainty?: number;
+  /**
+   * Source of ticks() instead of simulated time; a benchmark passes
+   * performance.now so the firmware's own latency figures are real time.
+   */
+  readonly ticks?: () => number;
 }
 
 export class SimClock implements Clock {
@@ -22,6 +27,7 @@ export class SimClock implements Clock {
   #offsetMs: number;
   #source: ClockSource;
   #uncertainty: number;
+  readonly #ticks: (() => number) | undefined;
 
   constructor(loop: HostLoop, options: SimClockOptions) {
     this.#loop = loop;
@@ -29,6 +35,7 @@ export class SimClock implements Clock {
     this.#offsetMs = options.offsetMs ?? 0;
     this.#source = options.source ?? ClockSource.NETWORK;
     this.#uncertainty = options.uncertainty ?? 1;
+    this.#ticks = options.ticks;
   }
 
   now(): number {
@@ -36,7 +43,7 @@ export class SimClock implements Clock {
   }
 
   ticks(): number {
-    return this.#loop.now();
+    return this.#ticks ? this.#ticks() : this.#loop.now();
   }
 
   uncertainty(): number {

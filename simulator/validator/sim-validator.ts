@@ -47,7 +47,7 @@ export interface SimulatedValidatorOptions {
   /** Simulated CPU time one signature check takes (0: free). */
   readonly verifyCostMs?: number;
   readonly verifier?: Verifier;
-  readonly clock?: { offsetMs?: number; source?: ClockSource; uncertainty?: number };
+  readonly clock?: { offsetMs?: number; source?: ClockSource; uncertainty?: number; ticks?: () => number };
   readonly settings?: Partial<ValidatorSettings>;
   /** Signed configuration documents already in the validator's store at first boot. */
   readonly config?: Partial<Record<ConfigKind, Uint8Array>>;
