@@ -78,9 +78,16 @@ export function homeScreen(v: HomeView): Screen {
   return { tone, lines: [header, count, ...body, status.join(' | ')] };
 }
 
-export function menuScreen(menu: MenuView, language: Language): Screen {
+/** The menu, with at most `rows` items visible: a window that follows the cursor. */
+export function menuScreen(menu: MenuView, language: Language, rows = 5): Screen {
+  const first = Math.max(0, Math.min(menu.cursor - Math.floor(rows / 2), menu.items.length - rows));
+  const visible = menu.items.slice(first, first + rows);
+  const more = first + rows < menu.items.length ? ' ▼' : '';
   return {
     tone: 'menu',
-    lines: [say(menu.title, language), ...menu.items.map((item, i) => `${i === menu.cursor ? '>' : ' '} ${say(item, language)}`)],
+    lines: [
+      `${say(menu.title, language)}${first > 0 ? ' ▲' : ''}${more}`,
+      ...visible.map((item, i) => `${first + i === menu.cursor ? '>' : ' '} ${say(item, language)}`),
+    ],
   };
 }

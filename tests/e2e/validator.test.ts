@@ -228,6 +228,31 @@ describe('the driver', () => {
     expect(v.display.text).toContain(`已上车 0/${LATER_TRIP.expected}`);
   });
 
+  it('a long trip list scrolls with the cursor', () => {
+    const trips = Array.from({ length: 12 }, (_, i) => ({ ...TRIP, id: `K101-${String(700 + i * 100).padStart(4, '0')}`, departure: TRIP.departure + i * 3600 }));
+    const v = validator({ chooseTrip: false, config: { trust: trustDoc(), trips: tripsDoc(1, trips) } });
+    v.press('ok');
+    v.press('ok');
+    expect(v.display.current?.lines).toHaveLength(6);
+    for (let i = 0; i < 9; i++) v.press('down');
+    expect(v.display.text).toContain(`> ${trips[9].id}`);
+    expect(v.display.current?.lines[0]).toContain('▲');
+    v.press('ok');
+    expect(v.app.status.trip?.id).toBe(trips[9].id);
+  });
+
+  it('a bouncing button contact counts as one press', () => {
+    const v = validator();
+    const pin = v.board.buttons.ok;
+    for (const level of [0, 1, 0, 1, 0]) v.host.pins.drive(pin, level);
+    v.run(10);
+    v.host.pins.drive(pin, 1);
+    v.run(100);
+    // One press opened the menu; a second would have chosen its first item.
+    expect(v.display.current?.lines[0]).toBe('菜单');
+    expect(v.display.text).toContain('> 选择班次');
+  });
+
   it('changes trip: boardings stay with their trip, and a ticket for the old trip is refused on the new one', () => {
     const v = validator();
     const t = passenger();
