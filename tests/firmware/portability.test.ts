@@ -7,9 +7,8 @@
  */
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { forbiddenUses, imports, root, sources } from '../support/xs-rules.js';
+import { bundleNeutral, forbiddenUses, imports, root, sources } from '../support/xs-rules.js';
 import { runScenario } from '../support/firmware-scenario.js';
 
 const files = sources(join(root, 'firmware'));
@@ -28,24 +27,12 @@ describe('firmware/ runs on XS', () => {
   });
 
   it('runs a scripted shift in a realm without host APIs exactly as on Node', async () => {
-    const out = await build({
-      stdin: { contents: "export { runScenario } from './tests/support/firmware-scenario.ts';", resolveDir: root, loader: 'ts' },
-      bundle: true,
-      write: false,
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      format: 'iife',
-      globalName: 'FW',
-      target: 'es2020',
-      logLevel: 'silent',
-      metafile: true,
-    });
-    const inputs = Object.keys(out.metafile!.inputs);
+    const { code, inputs } = await bundleNeutral('tests/support/firmware-scenario.ts', 'FW');
     expect(inputs.filter((i) => i.startsWith('node:'))).toEqual([]);
     expect(inputs.some((i) => i.startsWith('firmware/app/'))).toBe(true);
 
     const realm = createContext({});
-    runInContext(out.outputFiles[0].text, realm);
+    runInContext(code, realm);
     const inRealm = runInContext('FW.runScenario()', realm) as string;
     const onNode = runScenario();
     expect(inRealm).toBe(onNode);

@@ -8,9 +8,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_PACKAGES, forbiddenUses, imports, root, sources } from '../support/xs-rules.js';
+import { ALLOWED_PACKAGES, bundleNeutral, forbiddenUses, imports, root, sources } from '../support/xs-rules.js';
 
 const protocolDir = join(root, 'protocol');
 
@@ -29,25 +28,13 @@ describe('protocol/ runs on XS', () => {
   });
 
   it('bundles for a neutral platform at ES2020 and gives every vector the same result in a realm without host APIs', async () => {
-    const out = await build({
-      entryPoints: [join(root, 'tests/support/sandbox-entry.ts')],
-      bundle: true,
-      write: false,
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      format: 'iife',
-      globalName: 'TK',
-      target: 'es2020',
-      logLevel: 'silent',
-      metafile: true,
-    });
-    const inputs = Object.keys(out.metafile!.inputs);
+    const { code, inputs } = await bundleNeutral('tests/support/sandbox-entry.ts', 'TK');
     expect(inputs.filter((i) => i.startsWith('node:') || /(^|\/)node_modules\/(buffer|process|crypto)\//.test(i))).toEqual([]);
 
     // Only the ECMAScript built-ins: V8 adds no Buffer, TextEncoder, crypto or process to a new context.
     const realm = createContext({});
     expect(runInContext('[typeof Buffer, typeof TextEncoder, typeof crypto, typeof process].join()', realm)).toBe('undefined,undefined,undefined,undefined');
-    runInContext(out.outputFiles[0].text, realm);
+    runInContext(code, realm);
 
     const dir = join(protocolDir, 'vectors');
     const vectors = readdirSync(dir).filter((n) => n.endsWith('.json'));

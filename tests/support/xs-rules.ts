@@ -55,3 +55,25 @@ export function forbiddenUses(files: readonly string[]): string[] {
   }
   return bad;
 }
+
+/**
+ * Bundles `entry` (a path under the repo) as XS would load it: every import
+ * resolved, neutral platform, ES2020, one IIFE exposing its exports as
+ * `globalName`. Returns the code and the input files that went in.
+ */
+export async function bundleNeutral(entry: string, globalName: string): Promise<{ code: string; inputs: string[] }> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    format: 'iife',
+    globalName,
+    target: 'es2020',
+    logLevel: 'silent',
+    metafile: true,
+  });
+  return { code: out.outputFiles[0].text, inputs: Object.keys(out.metafile.inputs) };
+}
