@@ -28,7 +28,7 @@ export interface ScannerEmulatorOptions {
   readonly terminator?: '\r' | '\n' | '\r\n';
   /** Sent before every code, e.g. the AIM symbology id "]Q1". */
   readonly prefix?: string;
-  /** Seeded; see prng.ts. */
+  /** Seeded; see ../platform/seeded-random.ts. */
   readonly random: () => number;
   /** Without it a code goes out in one burst. */
   readonly chunking?: ScannerChunking;

@@ -23,7 +23,7 @@ import { costedVerifier } from '../platform/costed-verifier.js';
 import { SimClock } from '../platform/sim-clock.js';
 import { loopTimers } from '../platform/sim-timers.js';
 import { ScannerEmulator, type ScannerChunking } from '../scanner/emulator.js';
-import { seededRandom } from '../scanner/prng.js';
+import { seededRandom } from '../platform/seeded-random.js';
 
 /** Bursts like a scan engine behind a USB-serial bridge. */
 export const DEFAULT_CHUNKING: ScannerChunking = Object.freeze({ minBytes: 1, maxBytes: 64, gapMs: 2 });

@@ -7,7 +7,7 @@ import { HostLoop } from '../../simulator/host/loop.js';
 import { serialClass } from '../../simulator/host/serial.js';
 import { UartPort } from '../../simulator/host/uart.js';
 import { ScannerEmulator, type ScannerEmulatorOptions } from '../../simulator/scanner/emulator.js';
-import { seededRandom } from '../../simulator/scanner/prng.js';
+import { seededRandom } from '../../simulator/platform/seeded-random.js';
 
 const TRIGGER_PIN = 4;
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));

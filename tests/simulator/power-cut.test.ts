@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlashChip } from '../../simulator/host/flash.js';
 import { EraseCutModel, PowerCut, PowerLossError } from '../../simulator/host/power-cut.js';
+import { seededRandom } from '../../simulator/platform/seeded-random.js';
 
-/** mulberry32: a small seeded PRNG, local so these tests do not depend on the scanner's. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const BLOCK = 64;
 const BLOCKS = 4;
@@ -59,7 +50,7 @@ describe('power cut during a write', () => {
     const old = Uint8Array.of(0xff, 0xff, 0xf7, 0xff, 0xff, 0xff, 0xff, 0xff);
     log.write(old, 0);
     const data = Uint8Array.of(0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77);
-    flash.powerCut.arm({ afterBytes: 3, random: prng(1) });
+    flash.powerCut.arm({ afterBytes: 3, random: seededRandom(1) });
     expect(catchError(() => log.write(data, 0))).toBeInstanceOf(PowerLossError);
     expect(flash.powered).toBe(false);
     const after = flash.snapshot('log');
@@ -71,7 +62,7 @@ describe('power cut during a write', () => {
   it('counts bytes across operations from arm(); an erased block counts its length', () => {
     const flash = chip();
     const log = flash.open({ path: 'log' });
-    flash.powerCut.arm({ afterBytes: BLOCK + 5, random: prng(2) });
+    flash.powerCut.arm({ afterBytes: BLOCK + 5, random: seededRandom(2) });
     log.eraseBlock(0); // BLOCK bytes
     log.write(new Uint8Array(4), 0); // 4 more
     expect(flash.powerCut.counted).toBe(BLOCK + 4);
@@ -99,7 +90,7 @@ describe('after a power cut', () => {
     const flash = chip();
     const log = flash.open({ path: 'log' });
     const other = flash.open({ path: 'other', mode: 'r' });
-    flash.powerCut.arm({ afterBytes: 0, random: prng(3) });
+    flash.powerCut.arm({ afterBytes: 0, random: seededRandom(3) });
     expect(() => log.write(Uint8Array.of(0), 0)).toThrow(PowerLossError);
     const calls: Array<() => unknown> = [
       () => log.read(1, 0),
@@ -138,7 +129,7 @@ describe('after a power cut', () => {
 
   it('an arm made before reboot cuts during recovery', () => {
     const flash = chip();
-    flash.powerCut.arm({ duringErase: true, random: prng(4) });
+    flash.powerCut.arm({ duringErase: true, random: seededRandom(4) });
     flash.reboot();
     const log = flash.open({ path: 'log' });
     log.write(Uint8Array.of(0), 0); // writes do not trigger duringErase
@@ -149,7 +140,7 @@ describe('after a power cut', () => {
 describe('power cut during an erase', () => {
   for (const eraseModel of [EraseCutModel.PREFIX, EraseCutModel.SCATTER]) {
     it(`${eraseModel}: every byte between old and 0xFF; a later erase fixes it`, () => {
-      const random = prng(5);
+      const random = seededRandom(5);
       const flash = chip();
       let log = flash.open({ path: 'log' });
       const old = randomBytes(random, BLOCKS * BLOCK);
@@ -172,7 +163,7 @@ describe('power cut during an erase', () => {
     const flash = chip();
     const log = flash.open({ path: 'log' });
     log.write(new Uint8Array(BLOCKS * BLOCK), 0); // all zero
-    flash.powerCut.arm({ afterBytes: BLOCK + 10, random: prng(6) });
+    flash.powerCut.arm({ afterBytes: BLOCK + 10, random: seededRandom(6) });
     expect(() => log.eraseBlock(0, BLOCKS)).toThrow(PowerLossError);
     const after = flash.snapshot('log');
     expect(after.subarray(0, BLOCK + 10).every((b) => b === 0xff)).toBe(true);
@@ -185,7 +176,7 @@ describe('power cut during an erase', () => {
 
 describe('reproducibility', () => {
   function run(seed: number): Uint8Array {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const flash = chip();
     const log = flash.open({ path: 'log' });
     log.write(randomBytes(random, BLOCKS * BLOCK), 0);
@@ -205,7 +196,7 @@ describe('reproducibility', () => {
 
 describe('random cut points', () => {
   it('keep the write and erase invariants', () => {
-    const random = prng(0xc0ffee);
+    const random = seededRandom(0xc0ffee);
     const flash = chip();
     for (let round = 0; round < 400; round++) {
       flash.reboot();
@@ -276,7 +267,7 @@ describe('power cut with file backing', () => {
       const options = { partitions: { log: { size: BLOCKS * BLOCK, blockLength: BLOCK, backing: { file } } } };
       const flash = new FlashChip(options);
       const log = flash.open({ path: 'log' });
-      flash.powerCut.arm({ afterBytes: 6, random: prng(7) });
+      flash.powerCut.arm({ afterBytes: 6, random: seededRandom(7) });
       expect(() => log.write(new Uint8Array(10), 20)).toThrow(PowerLossError);
       const cutState = flash.snapshot('log');
       flash.reboot();

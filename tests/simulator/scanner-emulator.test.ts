@@ -3,7 +3,7 @@ import type { ScannerHandshake } from '../../firmware/board/board.js';
 import { HostLoop } from '../../simulator/host/loop.js';
 import { UartPort, type UartConnection } from '../../simulator/host/uart.js';
 import { ScannerEmulator, type ScannerEmulatorOptions } from '../../simulator/scanner/emulator.js';
-import { seededRandom } from '../../simulator/scanner/prng.js';
+import { seededRandom } from '../../simulator/platform/seeded-random.js';
 
 const BAUD = 115200;
 const text = (bytes: number[]): string => String.fromCharCode(...bytes);

@@ -1,0 +1,19 @@
+/**
+ * Entry point: `npm run sim -- <command> ...` or `npx tsx simulator/cli.ts <command> ...`.
+ * All the work is in cli/run-cli.ts.
+ */
+import { runCli } from './cli/run-cli.js';
+
+// A reader that goes away (`sim demo | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  // https://no-color.org: any non-empty NO_COLOR turns colour off.
+  colourByDefault: process.stdout.isTTY === true && !process.env.NO_COLOR,
+});

@@ -1,0 +1,138 @@
+/**
+ * Argument parsing, dispatch and exit codes for `sim`: 0 success, 2 a bad
+ * command line or script (one line, no stack trace), 1 anything unexpected.
+ * Kept apart from simulator/cli.ts so it could run in-process, as the fleet
+ * CLI's run-cli.ts does.
+ */
+import { parseArgs } from 'node:util';
+import type { Language } from '../../firmware/display/text-display.js';
+import { demoScript } from './demo.js';
+import { ScriptError, UsageError } from './errors.js';
+import { Renderer } from './render.js';
+import { runScript } from './runner.js';
+import type { Script } from './script.js';
+import { loadScriptFile } from './script-file.js';
+import { renderSummary } from './summary.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export interface Io {
+  /** A block of output; a newline is appended. */
+  out(text: string): void;
+  /** One line for stderr; a newline is appended. */
+  err(text: string): void;
+  /** Colour unless told otherwise: stdout is a terminal and NO_COLOR is not set. */
+  readonly colourByDefault: boolean;
+}
+
+export const HELP = `Usage: sim <command> [options]     (npm run sim -- <command> ..., or npx tsx simulator/cli.ts ...)
+
+Runs one validator in the simulator, with the unchanged firmware, and prints
+what it shows after every scan and driver action: LEDs, buzzer and display.
+
+Commands:
+  run <script.json>   run a script (format: simulator/README.md)
+  demo                a built-in morning on the K101 coach, no files needed
+
+Options:
+  --colour, --no-colour   colour the LEDs and the display (default: when stdout is a terminal)
+  --language zh|en        the validator's display language (default zh)
+  -h, --help              this text
+
+Exit codes: 0 ok, 2 bad command line or script, 1 unexpected failure.`;
+
+const OPTIONS = {
+  colour: { type: 'boolean' },
+  language: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface Output {
+  readonly colour: boolean;
+  readonly language: Language;
+}
+
+type Invocation =
+  | { readonly command: 'help' }
+  | ({ readonly command: 'demo' } & Output)
+  | ({ readonly command: 'run'; readonly scriptPath: string } & Output);
+
+interface Parsed {
+  readonly values: { readonly colour?: boolean; readonly language?: string; readonly help?: boolean };
+  readonly positionals: readonly string[];
+}
+
+function isParseArgsError(e: unknown): e is Error {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** One line, whatever the message held. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function parse(argv: readonly string[]): Parsed {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true, allowNegative: true });
+  } catch (e) {
+    // parseArgs adds a second sentence on positionals that start with "-"; the first says it all.
+    if (isParseArgsError(e)) throw new UsageError(e.message.split('. ')[0]);
+    throw e;
+  }
+}
+
+export function parseInvocation(argv: readonly string[], colourByDefault: boolean): Invocation {
+  const { values, positionals } = parse(argv);
+  const [name, ...rest] = positionals;
+  if (values.help || name === 'help') return { command: 'help' };
+  const language = values.language ?? 'zh';
+  if (language !== 'zh' && language !== 'en') throw new UsageError(`--language must be zh or en, got "${language}"`);
+  const colour = values.colour ?? colourByDefault;
+  if (name === undefined) throw new UsageError('missing command (run <script.json> or demo)');
+  if (name === 'demo') {
+    if (rest.length > 0) throw new UsageError(`demo takes no arguments, got "${rest[0]}"`);
+    return { command: 'demo', colour, language };
+  }
+  if (name === 'run') {
+    if (rest.length === 0) throw new UsageError('run needs a script file: sim run <script.json>');
+    if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
+    return { command: 'run', scriptPath: rest[0], colour, language };
+  }
+  throw new UsageError(`unknown command "${name}" (commands: run, demo)`);
+}
+
+async function execute(invocation: Invocation, io: Io): Promise<void> {
+  if (invocation.command === 'help') {
+    io.out(HELP);
+    return;
+  }
+  // The script is loaded in full first, so a bad script prints nothing but its error.
+  const script: Script = invocation.command === 'demo' ? demoScript() : await loadScriptFile(invocation.scriptPath);
+  const renderer = new Renderer({ colour: invocation.colour, language: invocation.language });
+  const summary = runScript(script, { language: invocation.language }, (entry) => io.out(renderer.render(entry)));
+  io.out(renderSummary(summary, invocation.language));
+}
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    await execute(parseInvocation(argv, io.colourByDefault), io);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`sim: ${oneLine(e.message)} (see sim --help)`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ScriptError) {
+      io.err(`sim: ${oneLine(e.message)}`);
+      return EXIT_USAGE;
+    }
+    // A bug, not a user mistake: say so, and give the stack only when asked for.
+    io.err(`sim: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    if (process.env.SIM_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
+    else io.err('(set SIM_DEBUG=1 for a stack trace)');
+    return EXIT_FAILURE;
+  }
+}
