@@ -44,7 +44,8 @@ export interface ActiveConfigOptions {
 
 type Held = { trust?: TrustList; deny?: DenyList; trips?: TripList };
 
-const storeKey = (kind: ConfigKind) => `cfg/${kind}`;
+/** Where the last good copy of a document is kept. */
+export const configStoreKey = (kind: ConfigKind): string => `cfg/${kind}`;
 
 export class ActiveConfig {
   readonly #options: ActiveConfigOptions;
@@ -74,7 +75,7 @@ export class ActiveConfig {
   load(): ApplyResult[] {
     const results: ApplyResult[] = [];
     for (const kind of CONFIG_KINDS) {
-      const bytes = this.#options.store.get(storeKey(kind));
+      const bytes = this.#options.store.get(configStoreKey(kind));
       if (bytes) results.push(this.apply(kind, bytes, false));
     }
     return results;
@@ -92,7 +93,7 @@ export class ActiveConfig {
         return { kind, outcome: ApplyOutcome.UNCHANGED, version: held?.version };
       }
       // Store first: a reboot right after must not bring back the older copy.
-      if (persist) this.#options.store.set(storeKey(kind), bytes);
+      if (persist) this.#options.store.set(configStoreKey(kind), bytes);
       this.#held = { ...this.#held, [kind]: doc };
       return { kind, outcome: ApplyOutcome.APPLIED, version: doc.version };
     } catch (e) {

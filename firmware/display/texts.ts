@@ -33,4 +33,5 @@ export const TEXT = Object.freeze({
   boardedHere: { zh: '本班次已验票', en: 'Boarded this trip' },
   notBoardedHere: { zh: '本班次未验票', en: 'Not scanned on board' },
   scanAgain: { zh: '读码不全 请重扫', en: 'Partial read - scan again' },
+  fault: { zh: '设备故障 请人工核验', en: 'Device fault - check by hand' },
 } satisfies Record<string, Text>);

@@ -100,9 +100,17 @@ export class Feedback {
     this.#timings = { ...DEFAULT_TIMINGS, ...o.timings };
     this.#activeLow = o.leds.activeLow;
     const { Digital, PWM } = o;
-    this.#green = new Digital({ pin: o.leds.green, mode: Digital.Output });
-    this.#red = new Digital({ pin: o.leds.red, mode: Digital.Output });
-    this.#buzzer = new PWM({ pin: o.buzzer.pin, hz: o.buzzer.hz });
+    try {
+      this.#green = new Digital({ pin: o.leds.green, mode: Digital.Output });
+      this.#red = new Digital({ pin: o.leds.red, mode: Digital.Output });
+      this.#buzzer = new PWM({ pin: o.buzzer.pin, hz: o.buzzer.hz });
+    } catch (e) {
+      // Release what did open, so the caller can retry or report.
+      this.#green?.close();
+      this.#red?.close();
+      this.#green = this.#red = undefined;
+      throw e;
+    }
     this.#set({ at: 0, green: false, red: false, beep: false });
   }
 

@@ -27,6 +27,11 @@ export interface BoardingEntry {
   readonly passengers: number;
 }
 
+/** How boardings are counted per departure: a trip id names a departure within a day. */
+export function tripKey(trip: string, serviceDate: number): string {
+  return `${trip}@${serviceDate}`;
+}
+
 export interface BoardingRecord extends BoardingEntry {
   /** Monotonic across reboots; never reused. */
   readonly seq: number;

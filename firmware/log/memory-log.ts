@@ -7,7 +7,7 @@
 import { bytesToHex } from '../../protocol/bytes.js';
 import { Decision } from '../../protocol/validate/reasons.js';
 import type { TicketUsage } from '../../protocol/validate/usage.js';
-import type { BoardingEntry, BoardingLog, BoardingRecord, LogStatus } from './boarding-log.js';
+import { tripKey, type BoardingEntry, type BoardingLog, type BoardingRecord, type LogStatus } from './boarding-log.js';
 
 export interface MemoryLogOptions {
   /** Records it can hold (default 20,000, what the 1 MiB flash log must hold). */
@@ -63,7 +63,7 @@ export class MemoryBoardingLog implements BoardingLog {
   }
 
   boarded(trip: string, serviceDate: number): number {
-    return this.#boarded.get(`${trip}@${serviceDate}`) ?? 0;
+    return this.#boarded.get(tripKey(trip, serviceDate)) ?? 0;
   }
 
   status(): LogStatus {
@@ -84,7 +84,7 @@ export class MemoryBoardingLog implements BoardingLog {
   #remember(r: BoardingRecord): void {
     if (r.decision !== Decision.ACCEPT) return;
     if (r.trip !== undefined && r.serviceDate !== undefined) {
-      const key = `${r.trip}@${r.serviceDate}`;
+      const key = tripKey(r.trip, r.serviceDate);
       this.#boarded.set(key, (this.#boarded.get(key) ?? 0) + r.passengers);
     }
     if (!r.ticket) return;

@@ -33,17 +33,23 @@ export class Buttons {
     this.#debounceMs = o.debounceMs ?? 30;
     const { Digital } = o;
     const pressedLevel = o.wiring.activeLow ? 0 : 1;
-    for (const button of BUTTONS) {
-      const self = this;
-      this.#inputs.push(new Digital({
-        pin: o.wiring[button],
-        mode: o.wiring.activeLow ? Digital.InputPullUp : Digital.InputPullDown,
-        edge: o.wiring.activeLow ? Digital.Falling : Digital.Rising,
-        onReadable() {
-          // The level may have bounced back by now; the edge is what counts, the level confirms.
-          if (this.read() === pressedLevel) self.#pressed(button);
-        },
-      }));
+    try {
+      for (const button of BUTTONS) {
+        const self = this;
+        this.#inputs.push(new Digital({
+          pin: o.wiring[button],
+          mode: o.wiring.activeLow ? Digital.InputPullUp : Digital.InputPullDown,
+          edge: o.wiring.activeLow ? Digital.Falling : Digital.Rising,
+          onReadable() {
+            // The level may have bounced back by now; the edge is what counts, the level confirms.
+            if (this.read() === pressedLevel) self.#pressed(button);
+          },
+        }));
+      }
+    } catch (e) {
+      // Release the buttons already opened, so the caller can retry or report.
+      this.close();
+      throw e;
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { VALIDATOR_BOARD_V1, type BoardConfig, type ScannerHandshake } from '../../firmware/board/board.js';
 import { ValidatorApp, type BootReport, type DecisionEvent, type Provisioning, type ValidatorSettings } from '../../firmware/app/validator.js';
-import type { ConfigKind } from '../../firmware/config/active-config.js';
+import { configStoreKey, type ConfigKind } from '../../firmware/config/active-config.js';
 import type { BoardingLog } from '../../firmware/log/boarding-log.js';
 import { MemoryBoardingLog } from '../../firmware/log/memory-log.js';
 import type { ClockSource } from '../../firmware/platform/clock.js';
@@ -88,7 +88,7 @@ export class SimulatedValidator {
     this.display = new RecordingDisplay(this.loop, { onShow: options.onShow });
     this.host = createHostDevice({ loop: this.loop, board: this.board, fifoSize: options.fifoSize, flash: options.flash });
     this.store = options.store ?? new MemoryStore();
-    for (const [kind, bytes] of Object.entries(options.config ?? {})) if (bytes) this.store.set(`cfg/${kind}`, bytes);
+    for (const [kind, bytes] of Object.entries(options.config ?? {})) if (bytes) this.store.set(configStoreKey(kind as ConfigKind), bytes);
     this.log = options.log ?? new MemoryBoardingLog();
 
     const trigger = scanner.trigger;

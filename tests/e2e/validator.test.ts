@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { Decision, OverrideReason, Product, REASONS, Reason, ticketHash } from '../../protocol/index.js';
 import { ClockSource } from '../../firmware/platform/clock.js';
 import { MemoryBoardingLog } from '../../firmware/log/memory-log.js';
-import { LATER_TRIP, NOW, OTHER_LINE_TRIP, TRIP, forged, passenger, revokedTicket, retiredIssuer, rogue, trustDoc, tripsDoc, validator } from './fixtures.js';
+import type { BoardingLog } from '../../firmware/log/boarding-log.js';
+import { SimulatedValidator } from '../../simulator/validator/sim-validator.js';
+import { LATER_TRIP, NOW, OTHER_LINE_TRIP, PROVISIONING, TRIP, forged, passenger, revokedTicket, retiredIssuer, rogue, trustDoc, tripsDoc, validator } from './fixtures.js';
 import { testSigner } from '../protocol/fixtures.js';
 
 const zh = (r: Reason) => REASONS[r].zh;
@@ -408,6 +410,44 @@ describe('lifecycle and configuration', () => {
     v.scanner.present(passenger().qrText);
     v.run(10_000);
     expect(v.display.frames.length).toBe(frames);
+  });
+
+  it('a storage failure during a decision shows a fault, is counted, and the next passenger is still served', () => {
+    const log = new MemoryBoardingLog();
+    let failNext = true;
+    const flaky: BoardingLog = {
+      append(entry) {
+        if (failNext) {
+          failNext = false;
+          throw new Error('flash write failed');
+        }
+        return log.append(entry);
+      },
+      markAcked: (seq) => log.markAcked(seq),
+      read: (from, max) => log.read(from, max),
+      get: (hash) => log.get(hash),
+      boarded: (trip, date) => log.boarded(trip, date),
+      status: () => log.status(),
+      close: () => log.close(),
+    };
+    const v = validator({ log: flaky });
+    v.scanner.present(passenger().qrText);
+    v.run(500);
+    expect(v.display.text).toContain('设备故障 请人工核验');
+    expect(v.app.status.faults).toBe(1);
+    expect(v.scan(passenger().qrText).reason).toBe(Reason.ACCEPTED);
+    expect(v.app.status.boarded).toBe(1);
+  });
+
+  it('a part that will not open stops the boot cleanly: everything opened before it is released', () => {
+    const v = new SimulatedValidator({ provisioning: PROVISIONING, epochMs: NOW * 1000 });
+    const { Digital } = v.host.device.io;
+    const squatter = new Digital({ pin: v.board.buttons.back, mode: Digital.Output });
+    expect(() => v.boot()).toThrow(/in use|already/i);
+    expect(v.host.pins.inUse(v.board.leds.green)).toBeUndefined();
+    expect(v.host.pins.inUse(v.board.buttons.ok)).toBeUndefined();
+    expect(v.host.scannerUart.isOpen).toBe(false);
+    squatter.close();
   });
 
   it('applies a newer trip list, refuses an older or forged one, and keeps the chosen trip', () => {
