@@ -6,12 +6,11 @@
  * JSON format; demo.ts builds one in memory.
  */
 import type { Mode } from '../../firmware/app/validator.js';
-import type { ScannerHandshake } from '../../firmware/board/board.js';
 import type { ConfigKind } from '../../firmware/config/active-config.js';
-import type { ClockSource } from '../../firmware/platform/clock.js';
 import type { Button } from '../../firmware/ui/buttons.js';
 import type { OverrideReason } from '../../protocol/index.js';
-import type { ScannerChunking } from '../scanner/emulator.js';
+import type { SimClockOptions } from '../platform/sim-clock.js';
+import type { SimulatedValidatorOptions } from '../validator/sim-validator.js';
 
 export type Step =
   /** A passenger holds up a code. `file` is where the text came from, for the report. */
@@ -28,28 +27,11 @@ export type Step =
 
 export type StepKind = Step['kind'];
 
-export interface ScriptClock {
-  /** True time at power-up, ms since the epoch. */
-  readonly epochMs: number;
-  /** How far the validator's clock is ahead of true time, ms. */
-  readonly offsetMs?: number;
-  readonly source?: ClockSource;
-  /** Seconds. */
-  readonly uncertainty?: number;
-}
+/** The validator's clock: as the simulator takes it, ticks always simulated. */
+export type ScriptClock = Omit<SimClockOptions, 'ticks'>;
 
-export interface ScriptScanner {
-  readonly handshake?: ScannerHandshake;
-  readonly trigger?: boolean;
-  /** false: every code in one burst. */
-  readonly chunking?: ScannerChunking | false;
-  readonly prefix?: string;
-  readonly terminator?: '\r' | '\n' | '\r\n';
-  /** Simulated CPU time of one signature check, ms. */
-  readonly verifyCostMs?: number;
-  /** Seed of the simulation's random numbers (burst sizes and gaps). */
-  readonly seed?: number;
-}
+/** The scan engine and the board's line to it, as the simulated validator takes them. */
+export type ScriptScanner = Pick<SimulatedValidatorOptions, 'handshake' | 'trigger' | 'chunking' | 'prefix' | 'terminator' | 'verifyCostMs' | 'seed'>;
 
 export interface Script {
   /** Where it came from, for the report: a file path or "built-in demo". */
