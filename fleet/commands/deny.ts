@@ -5,11 +5,10 @@ import { bytesToHex, kidOf, openDenyList, signDenyList } from '../../protocol/in
 import type { Command } from '../command.js';
 import { readDenyEntries, type DenySource } from '../config/deny-entries.js';
 import { documentHeader, HEADER_HELP, HEADER_OPTIONS } from '../config/document-header.js';
-import { checkNewerThanExisting } from '../config/version-guard.js';
+import { writeSignedDocument } from '../config/write-document.js';
 import { UsageError } from '../errors.js';
 import { flag, optionalString, requiredString } from '../input/options.js';
 import { loadSecretKey } from '../keystore/secret-key-file.js';
-import { writeOutputFile } from '../output/write-file.js';
 
 export const deny: Command = {
   name: 'deny',
@@ -40,11 +39,10 @@ ${HEADER_HELP}`,
     const root = await loadSecretKey(requiredString(values, 'root'), 'root');
     const entries = await readDenyEntries(source);
     const open = (bytes: Uint8Array) => openDenyList(bytes, { rootKeys: [root.signer.publicKey] });
-    if (!flag(values, 'force')) await checkNewerThanExisting(out, 'deny list', header.version, open);
-
-    const bytes = signDenyList(header, entries, root.signer);
-    const list = open(bytes);
-    await writeOutputFile(out, bytes, { overwrite: true });
+    const { bytes, doc: list } = await writeSignedDocument({
+      out, what: 'deny list', version: header.version, force: flag(values, 'force'), open,
+      sign: () => signDenyList(header, entries, root.signer),
+    });
 
     if (list.size === 0) io.err('note: the list is empty; it revokes no ticket (and lifts every earlier revocation)');
     if (list.size < entries.length) io.err(`note: ${entries.length - list.size} duplicate entr${entries.length - list.size === 1 ? 'y' : 'ies'} dropped`);

@@ -6,11 +6,10 @@ import { bytesToHex, kidOf, openTripList, signTripList } from '../../protocol/in
 import type { Command } from '../command.js';
 import { documentHeader, HEADER_HELP, HEADER_OPTIONS } from '../config/document-header.js';
 import { readTripsFile } from '../config/trips-json.js';
-import { checkNewerThanExisting } from '../config/version-guard.js';
+import { writeSignedDocument } from '../config/write-document.js';
 import { flag, requiredString } from '../input/options.js';
 import { formatInstant } from '../input/time.js';
 import { loadSecretKey } from '../keystore/secret-key-file.js';
-import { writeOutputFile } from '../output/write-file.js';
 
 export const trips: Command = {
   name: 'trips',
@@ -34,11 +33,10 @@ ${HEADER_HELP}`,
     const root = await loadSecretKey(requiredString(values, 'root'), 'root');
     const input = await readTripsFile(tripsPath);
     const open = (bytes: Uint8Array) => openTripList(bytes, { rootKeys: [root.signer.publicKey] });
-    if (!flag(values, 'force')) await checkNewerThanExisting(out, 'trip list', header.version, open);
-
-    const bytes = signTripList(header, input, root.signer);
-    const list = open(bytes);
-    await writeOutputFile(out, bytes, { overwrite: true });
+    const { bytes, doc: list } = await writeSignedDocument({
+      out, what: 'trip list', version: header.version, force: flag(values, 'force'), open,
+      sign: () => signTripList(header, input, root.signer),
+    });
 
     io.out(`trip list version ${list.version} for ${list.operator}: ${list.trips.length} trip(s), ${bytes.length} bytes -> ${out}`);
     for (const t of list.trips) io.out(`  ${t.id}  line ${t.line}  ${t.serviceDate}  departs ${formatInstant(t.departure)}  ${t.stops.join(' > ')}`);

@@ -6,10 +6,9 @@ import { bytesToHex, kidOf, openTrustList, signTrustList } from '../../protocol/
 import type { Command } from '../command.js';
 import { documentHeader, HEADER_HELP, HEADER_OPTIONS } from '../config/document-header.js';
 import { readIssuersFile } from '../config/issuers-json.js';
-import { checkNewerThanExisting } from '../config/version-guard.js';
+import { writeSignedDocument } from '../config/write-document.js';
 import { flag, requiredString } from '../input/options.js';
 import { loadSecretKey } from '../keystore/secret-key-file.js';
-import { writeOutputFile } from '../output/write-file.js';
 
 export const trust: Command = {
   name: 'trust',
@@ -34,11 +33,10 @@ ${HEADER_HELP}`,
     const root = await loadSecretKey(requiredString(values, 'root'), 'root');
     const { issuers, warnings } = await readIssuersFile(issuersPath, root.signer.publicKey, header.issuedAt);
     const open = (bytes: Uint8Array) => openTrustList(bytes, { rootKeys: [root.signer.publicKey] });
-    if (!flag(values, 'force')) await checkNewerThanExisting(out, 'trust list', header.version, open);
-
-    const bytes = signTrustList(header, issuers, root.signer);
-    const list = open(bytes); // the exact check every validator will make
-    await writeOutputFile(out, bytes, { overwrite: true });
+    const { bytes, doc: list } = await writeSignedDocument({
+      out, what: 'trust list', version: header.version, force: flag(values, 'force'), open,
+      sign: () => signTrustList(header, issuers, root.signer),
+    });
 
     for (const w of warnings) io.err(`warning: ${w}`);
     io.out(`trust list version ${list.version} for ${list.operator}: ${list.issuers.size} issuer(s), ${bytes.length} bytes -> ${out}`);
