@@ -2,14 +2,10 @@
  * Entry point: `npm run sim -- <command> ...` or `npx tsx simulator/cli.ts <command> ...`.
  * All the work is in cli/run-cli.ts.
  */
+import { ignoreClosedPipes } from '../fleet/output/closed-pipe.js';
 import { runCli } from './cli/run-cli.js';
 
-// A reader that goes away (`sim demo | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
-}
+ignoreClosedPipes();
 
 process.exitCode = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
