@@ -41,3 +41,48 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
 }
+
+/**
+ * The string UTF-8 bytes encode, as TextDecoder gives it: each malformed
+ * sequence becomes U+FFFD. Ours for the same reason as utf8ToBytes.
+ */
+export function utf8ToString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    let need = 0;
+    let min = 0;
+    let c = b;
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [need, min, c] = [1, 0x80, b & 0x1f];
+    else if (b >= 0xe0 && b <= 0xef) [need, min, c] = [2, 0x800, b & 0x0f];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min, c] = [3, 0x10000, b & 0x07];
+    else {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    let j = 1;
+    for (; j <= need && i + j < bytes.length; j++) {
+      const next = bytes[i + j];
+      if ((next & 0xc0) !== 0x80) break;
+      const value = (c << 6) | (next & 0x3f);
+      // Reject overlong forms and surrogates as soon as the prefix shows them (WHATWG: maximal subpart).
+      if (j === 1 && ((need === 2 && (value < 0x20 || (value >= 0x360 && value < 0x380))) || (need === 3 && (value < 0x10 || value > 0x10f)))) break;
+      c = value;
+    }
+    if (j <= need) {
+      out += '\ufffd';
+      i += j;
+      continue;
+    }
+    if (c < min) out += '\ufffd';
+    else if (c >= 0x10000) out += String.fromCharCode(0xd800 + ((c - 0x10000) >> 10), 0xdc00 + ((c - 0x10000) & 0x3ff));
+    else out += String.fromCharCode(c);
+    i += need + 1;
+  }
+  return out;
+}

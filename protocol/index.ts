@@ -4,7 +4,7 @@
  * global randomness, no eval. Platform services are passed in.
  */
 export { ErrorCode, ProtocolError, isProtocolError } from './errors.js';
-export { bytesToHex, hexToBytes, concatBytes, utf8ToBytes, equalBytes, compareBytes } from './bytes.js';
+export { bytesToHex, hexToBytes, concatBytes, utf8ToBytes, utf8ToString, equalBytes, compareBytes } from './bytes.js';
 export { encodeCbor, decodeCbor, intMap, Tag } from './cbor.js';
 export { base45Encode, base45Decode } from './base45.js';
 export { QR_PREFIX, QR_MAX_LENGTH, QR_MAX_TYPICAL_LENGTH, encodeQrText, decodeQrText } from './qr.js';
