@@ -38,8 +38,8 @@ export interface BoardConfig {
   readonly leds: { readonly green: number; readonly red: number; readonly activeLow: boolean };
   readonly buzzer: { readonly pin: number; readonly hz: number };
   readonly buttons: ButtonWiring;
-  /** Data partition for the boarding log (partitions.csv). */
-  readonly flash: { readonly path: string };
+  /** Data partitions (names in partitions.csv): the boarding log and the settings store. */
+  readonly flash: { readonly log: string; readonly store: string };
 }
 
 /**
@@ -52,5 +52,5 @@ export const VALIDATOR_BOARD_V1: BoardConfig = Object.freeze({
   leds: Object.freeze({ green: 25, red: 26, activeLow: false }),
   buzzer: Object.freeze({ pin: 27, hz: 2700 }),
   buttons: Object.freeze({ up: 32, down: 33, ok: 13, back: 14, activeLow: true }),
-  flash: Object.freeze({ path: 'boardings' }),
+  flash: Object.freeze({ log: 'boardings', store: 'settings' }),
 });

@@ -4,10 +4,9 @@
  * the same promises: acknowledged records may go, unacknowledged ones never
  * do, and a full log refuses and counts rather than overwrites.
  */
-import { bytesToHex } from '../../protocol/bytes.js';
-import { Decision } from '../../protocol/validate/reasons.js';
 import type { TicketUsage } from '../../protocol/validate/usage.js';
-import { tripKey, type BoardingEntry, type BoardingLog, type BoardingRecord, type LogStatus } from './boarding-log.js';
+import type { BoardingEntry, BoardingLog, BoardingRecord, LogStatus } from './boarding-log.js';
+import { UsageIndex } from './usage-index.js';
 
 export interface MemoryLogOptions {
   /** Records it can hold (default 20,000, what the 1 MiB flash log must hold). */
@@ -22,8 +21,7 @@ export class MemoryBoardingLog implements BoardingLog {
   #nextSeq: number;
   #ackedSeq: number;
   #dropped = 0;
-  #usage = new Map<string, TicketUsage>();
-  #boarded = new Map<string, number>();
+  readonly #usage = new UsageIndex();
 
   constructor(options: MemoryLogOptions = {}) {
     this.#capacity = options.capacity ?? 20_000;
@@ -40,7 +38,7 @@ export class MemoryBoardingLog implements BoardingLog {
     }
     const record: BoardingRecord = Object.freeze({ ...entry, ticket: entry.ticket?.slice(), seq: this.#nextSeq++ });
     this.#records.push(record);
-    this.#remember(record);
+    this.#usage.add(record);
     return record;
   }
 
@@ -59,11 +57,11 @@ export class MemoryBoardingLog implements BoardingLog {
   }
 
   get(ticketHash: Uint8Array): TicketUsage | undefined {
-    return this.#usage.get(bytesToHex(ticketHash));
+    return this.#usage.get(ticketHash);
   }
 
   boarded(trip: string, serviceDate: number): number {
-    return this.#boarded.get(tripKey(trip, serviceDate)) ?? 0;
+    return this.#usage.boarded(trip, serviceDate);
   }
 
   status(): LogStatus {
@@ -80,16 +78,4 @@ export class MemoryBoardingLog implements BoardingLog {
   }
 
   close(): void {}
-
-  #remember(r: BoardingRecord): void {
-    if (r.decision !== Decision.ACCEPT) return;
-    if (r.trip !== undefined && r.serviceDate !== undefined) {
-      const key = tripKey(r.trip, r.serviceDate);
-      this.#boarded.set(key, (this.#boarded.get(key) ?? 0) + r.passengers);
-    }
-    if (!r.ticket) return;
-    const key = bytesToHex(r.ticket);
-    const before = this.#usage.get(key);
-    this.#usage.set(key, { boardings: (before?.boardings ?? 0) + 1, lastTrip: r.trip ?? '', lastTime: r.time });
-  }
 }

@@ -1,0 +1,455 @@
+/**
+ * The boarding log on NOR flash: an append-only ring of erase blocks in the
+ * board's data partition (docs/flash-log.md has the layout and the proof
+ * sketch of why a power cut loses nothing acknowledged).
+ *
+ * - append() writes one 32-byte slot (plus a trip-name slot the first time a
+ *   departure appears in a block); when it returns, the record is on flash.
+ * - markAcked() writes one byte: the ack mark of the newest record the back
+ *   office has stored. Acknowledged state at boot is the newest marked
+ *   record, or everything before the oldest block still in the ring.
+ * - The head moves to the next block in ring order only if every record
+ *   there is acknowledged; that block is marked retired, erased and given a
+ *   new header. A ring full of unacknowledged records refuses the append
+ *   and counts it: nothing unacknowledged is ever overwritten.
+ * - Construction recovers: every block header and slot is read once to find
+ *   the head, the tail, the next sequence number, the acknowledged point and
+ *   the used-ticket state.
+ *
+ * The log owns the partition it is given: close() closes it.
+ */
+import { utf8ToBytes, utf8ToString } from '../../protocol/bytes.js';
+import type { TicketUsage } from '../../protocol/validate/usage.js';
+import { isErased } from '../flash/erased.js';
+import type { Random } from '../platform/random.js';
+import type { FlashPartition } from '../types/ecma419.js';
+import { tripKey, type BoardingEntry, type BoardingLog, type BoardingRecord, type LogStatus } from './boarding-log.js';
+import {
+  ACK_OFFSET,
+  LogLayout,
+  MARK,
+  RETIRED_OFFSET,
+  SlotKind,
+  decodeBoarding,
+  decodeHeader,
+  decodeTrip,
+  encodeBoarding,
+  encodeHeader,
+  encodeTrip,
+  tripSlots,
+  type BlockHeader,
+  type StoredTrip,
+} from './record-format.js';
+import { UsageIndex } from './usage-index.js';
+
+export interface FlashLogOptions {
+  /** An open partition (`device.flash.open({ path })`), erase blocks a multiple of 32 bytes, at least 2 of them. */
+  readonly partition: FlashPartition;
+  /** Picks the log id when a blank partition is formatted; without it the id is 0. */
+  readonly random?: Random;
+  /** Monotonic milliseconds, to report what recovery cost. */
+  readonly ticks?: () => number;
+}
+
+/** What boot recovery found and what it cost. */
+export interface LogRecovery {
+  readonly blocks: number;
+  /** Blocks holding a valid, live header. */
+  readonly liveBlocks: number;
+  readonly records: number;
+  /** Slots written but not whole (a write the power cut short): skipped. */
+  readonly tornSlots: number;
+  readonly bytesRead: number;
+  /** Milliseconds, when `ticks` was given. */
+  readonly ms?: number;
+  /** The partition held no log and was formatted. */
+  readonly formatted: boolean;
+}
+
+/** Erase counts from the block headers: how evenly the ring wears. */
+export interface LogWear {
+  readonly minErases: number;
+  readonly maxErases: number;
+  readonly totalErases: number;
+}
+
+export interface FlashLogStatus extends LogStatus {
+  /** Chosen at format; with seq it names a record uniquely even across a factory reset. */
+  readonly logId: number;
+  readonly wear: LogWear;
+}
+
+/** In RAM for each block: enough to find records without reading flash. */
+interface Block {
+  /** Undefined: no live header (blank, torn, retired); must be erased before use. */
+  header: BlockHeader | undefined;
+  /** Erase count as last known, carried into the next header. */
+  erases: number;
+  records: number;
+  /** Seq range of the whole boarding records in it; 0 when none. */
+  minSeq: number;
+  maxSeq: number;
+}
+
+/** One parsed block. */
+interface BlockContents {
+  readonly header: BlockHeader;
+  readonly records: Array<{ readonly slot: number; readonly record: BoardingRecord; readonly acked: boolean }>;
+  readonly trips: Map<number, StoredTrip>;
+  /** First slot after the last one written. */
+  readonly tail: number;
+  readonly torn: number;
+}
+
+export class FlashBoardingLog implements BoardingLog {
+  readonly #partition: FlashPartition;
+  readonly #random: Random | undefined;
+  readonly #blockLength: number;
+  readonly #slots: number;
+  readonly #blocks: Block[];
+  readonly #usage = new UsageIndex();
+  #logId = 0;
+  #generation = 0;
+  #head = -1;
+  #tail = 1;
+  /** Trip key → index in the head block. */
+  #headTrips = new Map<string, number>();
+  #nextTripIndex = 1;
+  #nextSeq = 1;
+  #ackedSeq = 0;
+  #dropped = 0;
+  #closed = false;
+  readonly #recovery: LogRecovery;
+
+  constructor(options: FlashLogOptions) {
+    this.#partition = options.partition;
+    this.#random = options.random;
+    const { blockLength, blocks } = this.#partition.status();
+    if (blockLength % LogLayout.SLOT !== 0 || blockLength < 4 * LogLayout.SLOT || blocks < 2) {
+      throw new RangeError(`boarding log needs at least 2 erase blocks of a multiple of ${LogLayout.SLOT} bytes; got ${blocks} of ${blockLength}`);
+    }
+    this.#blockLength = blockLength;
+    this.#slots = blockLength / LogLayout.SLOT;
+    this.#blocks = [];
+    for (let i = 0; i < blocks; i++) this.#blocks.push({ header: undefined, erases: 0, records: 0, minSeq: 0, maxSeq: 0 });
+    const started = options.ticks?.();
+    const found = this.#recover();
+    const formatted = this.#head < 0;
+    if (formatted) this.#format();
+    const ms = started === undefined ? undefined : options.ticks!() - started;
+    this.#recovery = Object.freeze({ ...found, formatted, ...(ms === undefined ? {} : { ms }) });
+  }
+
+  /** What boot recovery found and cost. */
+  get recovery(): LogRecovery {
+    return this.#recovery;
+  }
+
+  /** Boarding records the ring can hold when none are acknowledged. */
+  get capacity(): number {
+    return this.#blocks.length * (this.#slots - 1);
+  }
+
+  append(entry: BoardingEntry): BoardingRecord | undefined {
+    this.#check();
+    const tripIdBytes = entry.trip !== undefined && entry.serviceDate !== undefined ? utf8ToBytes(entry.trip) : undefined;
+    if (tripIdBytes && tripIdBytes.length > LogLayout.TRIP_ID_MAX) throw new RangeError(`trip id longer than ${LogLayout.TRIP_ID_MAX} bytes`);
+    const key = tripIdBytes ? tripKey(entry.trip!, entry.serviceDate!) : undefined;
+    const needed = (): number => 1 + (key !== undefined && !this.#headTrips.has(key) ? tripSlots(tripIdBytes!.length) : 0);
+    if (this.#tail + needed() > this.#slots || this.#nextTripIndex > LogLayout.TRIP_INDEX_MAX) {
+      if (!this.#advance()) {
+        this.#dropped++;
+        return undefined;
+      }
+    }
+    let tripIndex = 0;
+    if (key !== undefined) {
+      tripIndex = this.#headTrips.get(key) ?? 0;
+      if (tripIndex === 0) {
+        tripIndex = this.#nextTripIndex++;
+        const bytes = encodeTrip({ index: tripIndex, id: entry.trip!, serviceDate: entry.serviceDate! }, tripIdBytes!);
+        const at = this.#tail;
+        // Slots are spent before writing: a failed write must never be written over.
+        this.#tail += bytes.length / LogLayout.SLOT;
+        this.#write(this.#head, at, bytes);
+        this.#headTrips.set(key, tripIndex);
+      }
+    }
+    // The sequence number is spent whatever happens: two records never share one.
+    const seq = this.#nextSeq++;
+    const record: BoardingRecord = Object.freeze({
+      seq,
+      time: entry.time,
+      ticket: entry.ticket?.slice(0, LogLayout.TICKET_HASH),
+      trip: key !== undefined ? entry.trip : undefined,
+      serviceDate: key !== undefined ? entry.serviceDate : undefined,
+      decision: entry.decision,
+      reason: entry.reason,
+      override: entry.override,
+      passengers: entry.passengers,
+    });
+    const at = this.#tail++;
+    this.#write(this.#head, at, encodeBoarding({ ...record, tripIndex }));
+    const block = this.#blocks[this.#head];
+    if (block.records++ === 0) block.minSeq = seq;
+    block.maxSeq = seq;
+    this.#usage.add(record);
+    return record;
+  }
+
+  markAcked(upToSeq: number): void {
+    this.#check();
+    const upTo = Math.min(Math.floor(upToSeq), this.#nextSeq - 1);
+    if (!(upTo > this.#ackedSeq)) return;
+    // Mark the newest record at or below upTo; none left means an older block already says it.
+    for (const b of this.#ringOrder().reverse()) {
+      const block = this.#blocks[b];
+      if (block.records === 0 || block.minSeq > upTo) continue;
+      const contents = this.#readBlock(b);
+      let best: { slot: number; seq: number } | undefined;
+      for (const { slot, record } of contents?.records ?? []) if (record.seq <= upTo && (!best || record.seq > best.seq)) best = { slot, seq: record.seq };
+      if (best) {
+        this.#write(b, best.slot, MARK, ACK_OFFSET);
+        break;
+      }
+    }
+    this.#ackedSeq = upTo;
+  }
+
+  read(fromSeq: number, max: number): BoardingRecord[] {
+    this.#check();
+    const from = Math.max(Math.floor(fromSeq), this.#ackedSeq + 1);
+    const out: BoardingRecord[] = [];
+    for (const b of this.#ringOrder()) {
+      if (out.length >= max) break;
+      const block = this.#blocks[b];
+      if (block.records === 0 || block.maxSeq < from) continue;
+      for (const { record } of this.#readBlock(b)?.records ?? []) {
+        if (out.length >= max) break;
+        if (record.seq >= from) out.push(record);
+      }
+    }
+    return out;
+  }
+
+  get(ticketHash: Uint8Array): TicketUsage | undefined {
+    return this.#usage.get(ticketHash);
+  }
+
+  boarded(trip: string, serviceDate: number): number {
+    return this.#usage.boarded(trip, serviceDate);
+  }
+
+  status(): FlashLogStatus {
+    let records = 0;
+    let unacked = 0;
+    const acked = this.#ackedSeq;
+    for (const b of this.#blocks) {
+      if (!b.header || b.records === 0) continue;
+      records += b.records;
+      if (b.minSeq > acked) unacked += b.records;
+      else if (b.maxSeq > acked) unacked += Math.min(b.records, b.maxSeq - acked);
+    }
+    return {
+      records,
+      unacked,
+      capacity: this.capacity,
+      full: !this.#hasRoom(),
+      dropped: this.#dropped,
+      ackedSeq: this.#ackedSeq,
+      nextSeq: this.#nextSeq,
+      logId: this.#logId,
+      wear: this.#wear(),
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#partition.close();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('boarding log closed');
+  }
+
+  /** Live blocks, oldest first. */
+  #ringOrder(): number[] {
+    const live: number[] = [];
+    for (let i = 0; i < this.#blocks.length; i++) if (this.#blocks[i].header) live.push(i);
+    return live.sort((a, b) => this.#blocks[a].header!.generation - this.#blocks[b].header!.generation);
+  }
+
+  /** Whether the head has a free slot or the next block can be taken. */
+  #hasRoom(): boolean {
+    if (this.#tail < this.#slots) return true;
+    return this.#reusable((this.#head + 1) % this.#blocks.length);
+  }
+
+  #reusable(b: number): boolean {
+    const block = this.#blocks[b];
+    return !block.header || block.records === 0 || block.maxSeq <= this.#ackedSeq;
+  }
+
+  /** Moves the head to the next block in ring order, reclaiming it; false if that would lose an unacknowledged record. */
+  #advance(): boolean {
+    const next = (this.#head + 1) % this.#blocks.length;
+    if (!this.#reusable(next)) return false;
+    const block = this.#blocks[next];
+    if (block.header) {
+      // Its records stop counting before the erase starts: a cut erase leaves nothing that looks live.
+      const contents = this.#readBlock(next);
+      this.#write(next, 0, MARK, RETIRED_OFFSET);
+      block.header = undefined;
+      for (const { record } of contents?.records ?? []) this.#usage.remove(record);
+    }
+    this.#start(next);
+    return true;
+  }
+
+  /** Erases block `b` and makes it the head. */
+  #start(b: number): void {
+    const block = this.#blocks[b];
+    block.records = 0;
+    block.minSeq = 0;
+    block.maxSeq = 0;
+    // The head moves before the erase: if it fails, the next append tries the block after.
+    this.#head = b;
+    this.#tail = this.#slots;
+    this.#partition.eraseBlock(b);
+    block.erases++;
+    const header = { generation: ++this.#generation, firstSeq: this.#nextSeq, erases: block.erases, logId: this.#logId };
+    this.#write(b, 0, encodeHeader(header));
+    block.header = { ...header, retired: false };
+    this.#tail = 1;
+    this.#headTrips = new Map();
+    this.#nextTripIndex = 1;
+  }
+
+  #format(): void {
+    const id = this.#random?.bytes(4);
+    this.#logId = id ? ((id[0] | (id[1] << 8) | (id[2] << 16) | (id[3] << 24)) >>> 0) : 0;
+    this.#start(0);
+  }
+
+  #write(block: number, slot: number, bytes: Uint8Array, within = 0): void {
+    this.#partition.write(bytes, block * this.#blockLength + slot * LogLayout.SLOT + within);
+  }
+
+  #readBlock(b: number): BlockContents | undefined {
+    const bytes = new Uint8Array(this.#blockLength);
+    this.#partition.read(bytes, b * this.#blockLength);
+    return this.#parse(bytes);
+  }
+
+  /** Everything whole in one block; undefined if its header is not live. */
+  #parse(bytes: Uint8Array): BlockContents | undefined {
+    const header = decodeHeader(bytes);
+    if (!header || header.retired) return undefined;
+    const slotsAt: Array<{ slot: number; seq: number; tripIndex: number; acked: boolean; entry: Omit<BoardingRecord, 'trip' | 'serviceDate'> }> = [];
+    const trips = new Map<number, StoredTrip>();
+    let tail = 1;
+    let torn = 0;
+    for (let slot = 1; slot < this.#slots; ) {
+      const offset = slot * LogLayout.SLOT;
+      const kind = bytes[offset];
+      if (kind === SlotKind.BOARDING) {
+        const r = decodeBoarding(bytes, offset);
+        if (r) {
+          const { tripIndex, acked, ...entry } = r;
+          slotsAt.push({ slot, seq: r.seq, tripIndex, acked, entry });
+          tail = slot + 1;
+          slot++;
+          continue;
+        }
+      } else if (kind === SlotKind.TRIP) {
+        const t = decodeTrip(bytes, offset, utf8ToString);
+        if (t) {
+          trips.set(t.trip.index, t.trip);
+          slot += t.slots;
+          tail = slot;
+          continue;
+        }
+      }
+      if (!isErased(bytes, offset, offset + LogLayout.SLOT)) {
+        // Written but not whole: skipped, and never written over.
+        torn++;
+        tail = slot + 1;
+      }
+      slot++;
+    }
+    const records = slotsAt.map(({ slot, tripIndex, acked, entry }) => {
+      const trip = tripIndex ? trips.get(tripIndex) : undefined;
+      const record: BoardingRecord = Object.freeze({ ...entry, trip: trip?.id, serviceDate: trip?.serviceDate });
+      return { slot, record, acked };
+    });
+    return { header, records, trips, tail, torn };
+  }
+
+  #recover(): Omit<LogRecovery, 'formatted' | 'ms'> {
+    const bytes = new Uint8Array(this.#blockLength);
+    let records = 0;
+    let torn = 0;
+    let live = 0;
+    let maxMarked = 0;
+    let maxSeq = 0;
+    let oldest: BlockHeader | undefined;
+    let headContents: BlockContents | undefined;
+    let knownErases = 0;
+    const unknownWear: number[] = [];
+    for (let b = 0; b < this.#blocks.length; b++) {
+      this.#partition.read(bytes, b * this.#blockLength);
+      const block = this.#blocks[b];
+      const header = decodeHeader(bytes);
+      if (header) block.erases = header.erases;
+      // No header but not blank: an erase was cut, so the block was in the ring's rotation.
+      else if (!isErased(bytes, 0, bytes.length)) unknownWear.push(b);
+      knownErases = Math.max(knownErases, block.erases);
+      const contents = this.#parse(bytes);
+      if (!contents) continue;
+      live++;
+      block.header = contents.header;
+      block.records = contents.records.length;
+      torn += contents.torn;
+      for (const { record, acked } of contents.records) {
+        records++;
+        if (block.minSeq === 0 || record.seq < block.minSeq) block.minSeq = record.seq;
+        if (record.seq > block.maxSeq) block.maxSeq = record.seq;
+        if (acked && record.seq > maxMarked) maxMarked = record.seq;
+        this.#usage.add(record);
+      }
+      maxSeq = Math.max(maxSeq, block.maxSeq, contents.header.firstSeq - 1);
+      if (!oldest || contents.header.generation < oldest.generation) oldest = contents.header;
+      if (contents.header.generation > this.#generation) {
+        this.#generation = contents.header.generation;
+        this.#head = b;
+        this.#logId = contents.header.logId;
+        headContents = contents;
+      }
+    }
+    // A block whose header a cut erase destroyed wore about as much as the most worn one.
+    for (const b of unknownWear) this.#blocks[b].erases = knownErases;
+    if (headContents) {
+      this.#tail = headContents.tail;
+      for (const t of headContents.trips.values()) {
+        this.#headTrips.set(tripKey(t.id, t.serviceDate), t.index);
+        this.#nextTripIndex = Math.max(this.#nextTripIndex, t.index + 1);
+      }
+      this.#nextSeq = maxSeq + 1;
+      this.#ackedSeq = Math.min(this.#nextSeq - 1, Math.max(maxMarked, oldest!.firstSeq - 1));
+    }
+    return { blocks: this.#blocks.length, liveBlocks: live, records, tornSlots: torn, bytesRead: this.#blocks.length * this.#blockLength };
+  }
+
+  #wear(): LogWear {
+    let min = Infinity;
+    let max = 0;
+    let total = 0;
+    for (const b of this.#blocks) {
+      min = Math.min(min, b.erases);
+      max = Math.max(max, b.erases);
+      total += b.erases;
+    }
+    return { minErases: min, maxErases: max, totalErases: total };
+  }
+}
