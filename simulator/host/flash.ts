@@ -256,6 +256,19 @@ interface Session {
   live: boolean;
 }
 
+/** Operations that will fail, as a worn or disturbed chip's do: the flash is left untouched. */
+interface Faults {
+  pending: Array<{ readonly operation: 'write' | 'erase'; readonly path: string | undefined }>;
+}
+
+/** A flash operation the chip refused (ESP_ERR_FLASH_OP_FAIL on the device). */
+export class FlashOperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlashOperationError';
+  }
+}
+
 /** An open partition. Get one from FlashChip.open(). */
 export class NorFlashPartition implements FlashPartition {
   readonly path: string;
@@ -263,15 +276,17 @@ export class NorFlashPartition implements FlashPartition {
   readonly #powerCut: PowerCut;
   readonly #session: Session;
   readonly #writable: boolean;
+  readonly #faults: Faults;
   #closed = false;
 
   /** @internal FlashChip.open() makes these. */
-  constructor(path: string, store: Store, powerCut: PowerCut, session: Session, writable: boolean) {
+  constructor(path: string, store: Store, powerCut: PowerCut, session: Session, writable: boolean, faults: Faults) {
     this.path = path;
     this.#store = store;
     this.#powerCut = powerCut;
     this.#session = session;
     this.#writable = writable;
+    this.#faults = faults;
   }
 
   get format(): 'buffer' {
@@ -385,6 +400,13 @@ export class NorFlashPartition implements FlashPartition {
     this.#powerCut.check();
     if (this.#closed || !this.#session.live) throw new Error(`flash "${this.path}": ${what}() after close`);
     if (write && !this.#writable) throw new Error(`flash "${this.path}": ${what}() on a partition opened read-only`);
+    if (!write) return;
+    const operation = what === 'write' ? 'write' : 'erase';
+    const i = this.#faults.pending.findIndex((f) => f.operation === operation && (f.path === undefined || f.path === this.path));
+    if (i >= 0) {
+      this.#faults.pending.splice(i, 1);
+      throw new FlashOperationError(`flash "${this.path}": ${what}() failed`);
+    }
   }
 
   #checkRange(offset: unknown, length: number, what: string): void {
@@ -402,6 +424,7 @@ export class FlashChip implements FlashProvider {
   readonly powerCut: PowerCut;
   readonly #specs = new Map<string, PartitionSpec>();
   readonly #stores = new Map<string, Store>();
+  readonly #faults: Faults = { pending: [] };
   #session: Session = { live: true };
 
   constructor(options: FlashChipOptions) {
@@ -441,7 +464,12 @@ export class FlashChip implements FlashProvider {
     if (typeof options !== 'object' || options === null || typeof options.path !== 'string') throw new TypeError('flash open: path required');
     const { path, mode = 'r+' } = options;
     if (mode !== 'r' && mode !== 'r+') throw new RangeError(`flash open: mode must be "r" or "r+", got ${String(mode)}`);
-    return new NorFlashPartition(path, this.#store(path), this.powerCut, this.#session, mode === 'r+');
+    return new NorFlashPartition(path, this.#store(path), this.powerCut, this.#session, mode === 'r+', this.#faults);
+  }
+
+  /** The next write (or erase) on `path` (any partition if omitted) fails with FlashOperationError, changing nothing. */
+  failNext(operation: 'write' | 'erase', path?: string): void {
+    this.#faults.pending.push({ operation, path });
   }
 
   /** A power cycle: closes every open handle and backing file, restores power. Contents and wear stay. */

@@ -7,16 +7,17 @@
 import { VALIDATOR_BOARD_V1, type BoardConfig, type ScannerHandshake } from '../../firmware/board/board.js';
 import { ValidatorApp, type BootReport, type DecisionEvent, type Provisioning, type ValidatorSettings } from '../../firmware/app/validator.js';
 import { configStoreKey, type ConfigKind } from '../../firmware/config/active-config.js';
+import { openFlashStorage, type FlashStorage } from '../../firmware/app/storage.js';
 import type { BoardingLog } from '../../firmware/log/boarding-log.js';
-import { MemoryBoardingLog } from '../../firmware/log/memory-log.js';
 import type { ClockSource } from '../../firmware/platform/clock.js';
+import type { Random } from '../../firmware/platform/random.js';
 import type { Uplink } from '../../firmware/platform/uplink.js';
-import { MemoryStore, type KeyValueStore } from '../../firmware/store/key-value-store.js';
+import type { KeyValueStore } from '../../firmware/store/key-value-store.js';
 import type { Button } from '../../firmware/ui/buttons.js';
-import type { FlashProvider } from '../../firmware/types/ecma419.js';
 import { nobleVerifier } from '../../protocol/crypto/noble.js';
 import type { Verifier } from '../../protocol/crypto/verifier.js';
 import { RecordingDisplay, type Frame } from '../display/recording-display.js';
+import { FlashChip, type FlashBacking } from '../host/flash.js';
 import { HostLoop } from '../host/loop.js';
 import { createHostDevice, type HostDevice } from '../host/provider.js';
 import { costedVerifier } from '../platform/costed-verifier.js';
@@ -51,9 +52,16 @@ export interface SimulatedValidatorOptions {
   readonly settings?: Partial<ValidatorSettings>;
   /** Signed configuration documents already in the validator's store at first boot. */
   readonly config?: Partial<Record<ConfigKind, Uint8Array>>;
-  readonly store?: KeyValueStore;
-  readonly log?: BoardingLog;
-  readonly flash?: FlashProvider;
+  /**
+   * The board's flash chip, holding the board's log and settings partitions.
+   * Default: a new chip with a 1 MiB log and a 64 KiB settings partition in
+   * memory (or files, with `flashBacking`).
+   */
+  readonly flash?: FlashChip;
+  /** Where a default chip keeps each partition: memory, or files named after the partition in this directory. */
+  readonly flashBacking?: 'memory' | { readonly dir: string };
+  /** Size of a default chip's log partition; default 1 MiB. */
+  readonly logSize?: number;
   readonly uplink?: Uplink;
   readonly onShow?: (frame: Frame) => void;
   readonly onDecision?: (event: DecisionEvent) => void;
@@ -66,12 +74,13 @@ export class SimulatedValidator {
   readonly scanner: ScannerEmulator;
   readonly display: RecordingDisplay;
   readonly clock: SimClock;
-  readonly store: KeyValueStore;
-  readonly log: BoardingLog;
+  readonly flash: FlashChip;
   readonly events: DecisionEvent[] = [];
   readonly #options: SimulatedValidatorOptions;
   readonly #random: () => number;
   #app: ValidatorApp | undefined;
+  #storage: FlashStorage | undefined;
+  #booted = false;
 
   constructor(options: SimulatedValidatorOptions) {
     this.#options = options;
@@ -86,10 +95,8 @@ export class SimulatedValidator {
     this.#random = seededRandom(options.seed ?? 1);
     this.clock = new SimClock(this.loop, { epochMs: options.epochMs, ...options.clock });
     this.display = new RecordingDisplay(this.loop, { onShow: options.onShow });
-    this.host = createHostDevice({ loop: this.loop, board: this.board, fifoSize: options.fifoSize, flash: options.flash });
-    this.store = options.store ?? new MemoryStore();
-    for (const [kind, bytes] of Object.entries(options.config ?? {})) if (bytes) this.store.set(configStoreKey(kind as ConfigKind), bytes);
-    this.log = options.log ?? new MemoryBoardingLog();
+    this.flash = options.flash ?? defaultChip(this.board, options);
+    this.host = createHostDevice({ loop: this.loop, board: this.board, fifoSize: options.fifoSize, flash: this.flash });
 
     const trigger = scanner.trigger;
     this.scanner = new ScannerEmulator({
@@ -114,25 +121,44 @@ export class SimulatedValidator {
     return this.#app;
   }
 
-  /** Powers up the firmware. */
+  /** The boarding log the firmware opened from flash at its last boot. */
+  get log(): BoardingLog & FlashStorage['log'] {
+    if (!this.#storage) throw new Error('validator not booted');
+    return this.#storage.log;
+  }
+
+  /** The settings store the firmware opened from flash at its last boot. */
+  get store(): KeyValueStore {
+    if (!this.#storage) throw new Error('validator not booted');
+    return this.#storage.store;
+  }
+
+  /** Powers up the firmware: opens its flash (recovering the log), then the app. */
   boot(): BootReport {
     const o = this.#options;
     const verifier = costedVerifier(o.verifier ?? nobleVerifier, this.loop, o.verifyCostMs ?? 0);
-    const random = this.#random;
+    const rng = this.#random;
+    const random: Random = { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256)) };
     const sim = this;
+    this.#storage = openFlashStorage({ flash: this.flash, board: this.board, random, ticks: () => this.clock.ticks() });
+    if (!this.#booted) {
+      // Documents loaded at the factory, before the first power-up.
+      for (const [kind, bytes] of Object.entries(o.config ?? {})) if (bytes) this.#storage.store.set(configStoreKey(kind as ConfigKind), bytes);
+      this.#booted = true;
+    }
     this.#app = new ValidatorApp({
       device: this.host.device,
       board: this.board,
       platform: {
         clock: this.clock,
         timers: loopTimers(this.loop),
-        random: { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256)) },
+        random,
         verifier,
         uplink: o.uplink,
       },
       display: this.display,
-      log: this.log,
-      store: this.store,
+      log: this.#storage.log,
+      store: this.#storage.store,
       provisioning: o.provisioning,
       settings: o.settings,
       onDecision(event) {
@@ -145,10 +171,24 @@ export class SimulatedValidator {
     return report;
   }
 
-  /** Orderly shutdown, then power-up with the same store and log (what flash keeps). */
+  /** Orderly shutdown, then power-up: the firmware finds what flash kept. */
   reboot(): BootReport {
+    this.#powerDown();
+    return this.boot();
+  }
+
+  /**
+   * The battery is pulled: the flash chip loses power with the log and store
+   * still open (an operation in progress is cut as its PowerCut says), the
+   * pins, ports and timers reset as the chip's reset would (modelled by the
+   * app's shutdown, which writes nothing), then the validator powers up
+   * again from what flash kept.
+   */
+  powerCycle(): BootReport {
     this.#app?.shutdown();
     this.#app = undefined;
+    this.#storage = undefined;
+    this.flash.reboot();
     return this.boot();
   }
 
@@ -193,8 +233,26 @@ export class SimulatedValidator {
 
   /** Orderly power-down: the app, then the parts the board owns. */
   shutdown(): void {
-    this.#app?.shutdown();
-    this.log.close();
+    this.#powerDown();
     this.display.close();
   }
+
+  #powerDown(): void {
+    this.#app?.shutdown();
+    this.#app = undefined;
+    this.#storage?.close();
+    this.#storage = undefined;
+  }
+}
+
+/** A chip with the board's two data partitions. */
+function defaultChip(board: BoardConfig, options: SimulatedValidatorOptions): FlashChip {
+  const where = options.flashBacking ?? 'memory';
+  const backing = (name: string): FlashBacking => (where === 'memory' ? 'memory' : { file: `${where.dir}/${name}.bin` });
+  return new FlashChip({
+    partitions: {
+      [board.flash.log]: { size: options.logSize ?? 1 << 20, backing: backing(board.flash.log) },
+      [board.flash.store]: { size: 64 * 1024, backing: backing(board.flash.store) },
+    },
+  });
 }

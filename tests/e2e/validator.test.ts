@@ -6,11 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import { Decision, OverrideReason, Product, REASONS, Reason, ticketHash } from '../../protocol/index.js';
 import { ClockSource } from '../../firmware/platform/clock.js';
-import { MemoryBoardingLog } from '../../firmware/log/memory-log.js';
-import type { BoardingLog } from '../../firmware/log/boarding-log.js';
+import { FlashChip } from '../../simulator/host/flash.js';
 import { SimulatedValidator } from '../../simulator/validator/sim-validator.js';
 import { LATER_TRIP, NOW, OTHER_LINE_TRIP, PROVISIONING, TRIP, forged, passenger, revokedTicket, retiredIssuer, rogue, trustDoc, tripsDoc, validator } from './fixtures.js';
-import { testSigner } from '../protocol/fixtures.js';
+import { HOLDER, testSigner, ticketInput } from '../protocol/fixtures.js';
+import { utf8ToBytes } from '../../protocol/bytes.js';
+
+/** Where `needle` first occurs in `haystack`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
 
 const zh = (r: Reason) => REASONS[r].zh;
 
@@ -48,6 +57,21 @@ describe('a passenger boards', () => {
     const json = JSON.stringify(v.log.read(1, 10), (_k, value) => (value instanceof Uint8Array ? Array.from(value) : value));
     expect(Object.keys(v.log.read(1, 1)[0]).sort()).toEqual(['decision', 'override', 'passengers', 'reason', 'seq', 'serviceDate', 'ticket', 'time', 'trip']);
     expect(json).not.toMatch(/张|丰|3706|123X/);
+  });
+
+  it('the flash chip itself holds no name, ID number or ID hash, only the ticket hash', () => {
+    const v = validator();
+    const t = passenger();
+    v.scan(t.qrText);
+    v.app.chooseTrip(LATER_TRIP.id, LATER_TRIP.serviceDate);
+    v.shutdown();
+    const claims = ticketInput().transit;
+    const secrets = [utf8ToBytes(HOLDER.name), utf8ToBytes('张'), utf8ToBytes('丰'), utf8ToBytes(HOLDER.idNumber), utf8ToBytes(claims.holderId!), claims.holderIdHash!.subarray(0, 8), claims.holderIdHash!.subarray(16, 24)];
+    for (const path of [v.board.flash.log, v.board.flash.store]) {
+      const image = v.flash.snapshot(path);
+      for (const secret of secrets) expect(indexOf(image, secret), `${path} holds ${Array.from(secret)}`).toBe(-1);
+    }
+    expect(indexOf(v.flash.snapshot(v.board.flash.log), ticketHash(t.cti))).toBeGreaterThan(0);
   });
 
   it('a concession ticket is accepted with a prompt to check the card', () => {
@@ -348,20 +372,26 @@ describe('the driver', () => {
 
 describe('a full log', () => {
   it('keeps validating, warns the driver and counts what it could not store', () => {
-    const small = validator({ log: new MemoryBoardingLog({ capacity: 2 }) });
-    small.scan(passenger().qrText);
-    small.scan(passenger().qrText);
+    // Two 256-byte blocks: a header, the trip's name and six boardings each.
+    const flash = new FlashChip({ partitions: { boardings: { size: 512, blockLength: 256 }, settings: { size: 8192 } } });
+    const small = validator({ flash });
+    const capacity = 12;
+    for (let i = 0; i < capacity; i++) expect(small.scan(passenger().qrText).notStored).toBe(false);
     const e = small.scan(passenger().qrText);
     expect(e.reason).toBe(Reason.ACCEPTED);
     expect(e.notStored).toBe(true);
     expect(small.leds.green).toBe(true);
     expect(small.display.text).toContain('记录已满 请同步');
     expect(small.display.text).toContain('未存 1');
-    expect(small.app.status).toMatchObject({ notStored: 1, logFull: true, boarded: 3 });
-    // Acknowledged records make room again.
-    small.log.markAcked(2);
+    expect(small.app.status).toMatchObject({ notStored: 1, logFull: true, boarded: capacity + 1 });
+    // Nothing unacknowledged was overwritten.
+    expect(small.log.read(1, 100).map((r) => r.seq)).toEqual(Array.from({ length: capacity }, (_, i) => i + 1));
+    // Acknowledged records make room again, and survive a reboot as acknowledged.
+    small.log.markAcked(6);
     small.run(5000);
     expect(small.scan(passenger().qrText).notStored).toBe(false);
+    small.reboot();
+    expect(small.log.read(1, 100).map((r) => r.seq)).toEqual([7, 8, 9, 10, 11, 12, 13]);
   });
 });
 
@@ -399,6 +429,20 @@ describe('lifecycle and configuration', () => {
     expect(v.scan(t.qrText).reason).toBe(Reason.ALREADY_USED);
   });
 
+  it('after the battery is pulled mid-shift: every boarding, the trip and the used tickets come back from flash', () => {
+    const v = validator();
+    const tickets = [passenger(), passenger(), passenger()];
+    for (const t of tickets) v.scan(t.qrText);
+    v.run(5000);
+    const report = v.powerCycle();
+    expect(report).toMatchObject({ nextSeq: 4, trip: { id: TRIP.id } });
+    expect(v.log.read(1, 10).map((r) => r.ticket)).toEqual(tickets.map((t) => ticketHash(t.cti)));
+    expect(v.display.text).toContain(`已上车 3/${TRIP.expected}`);
+    v.run(200_000);
+    expect(v.scan(tickets[1].qrText).reason).toBe(Reason.ALREADY_USED);
+    expect(v.log.status()).toMatchObject({ records: 4, nextSeq: 5 });
+  });
+
   it('shutdown closes every pin and port, is idempotent, and nothing fires afterwards', () => {
     const v = validator();
     v.scan(passenger().qrText);
@@ -413,24 +457,8 @@ describe('lifecycle and configuration', () => {
   });
 
   it('a storage failure during a decision shows a fault, is counted, and the next passenger is still served', () => {
-    const log = new MemoryBoardingLog();
-    let failNext = true;
-    const flaky: BoardingLog = {
-      append(entry) {
-        if (failNext) {
-          failNext = false;
-          throw new Error('flash write failed');
-        }
-        return log.append(entry);
-      },
-      markAcked: (seq) => log.markAcked(seq),
-      read: (from, max) => log.read(from, max),
-      get: (hash) => log.get(hash),
-      boarded: (trip, date) => log.boarded(trip, date),
-      status: () => log.status(),
-      close: () => log.close(),
-    };
-    const v = validator({ log: flaky });
+    const v = validator();
+    v.flash.failNext('write', v.board.flash.log);
     v.scanner.present(passenger().qrText);
     v.run(500);
     expect(v.display.text).toContain('设备故障 请人工核验');

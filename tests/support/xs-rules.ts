@@ -3,6 +3,7 @@
  * files: which modules it may import and which host APIs it must not touch.
  * Shared by the protocol/ and firmware/ portability tests.
  */
+import type { Plugin } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -61,8 +62,22 @@ export function forbiddenUses(files: readonly string[]): string[] {
  * resolved, neutral platform, ES2020, one IIFE exposing its exports as
  * `globalName`. Returns the code and the input files that went in.
  */
-export async function bundleNeutral(entry: string, globalName: string): Promise<{ code: string; inputs: string[] }> {
+export async function bundleNeutral(entry: string, globalName: string, options: { stub?: readonly string[] } = {}): Promise<{ code: string; inputs: string[] }> {
   const { build } = await import('esbuild');
+  // Host modules the simulator needs only for features a scenario does not use (file-backed flash).
+  const stub = options.stub ?? [];
+  const stubs: Plugin = {
+    name: 'stub-host-modules',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => (stub.includes(args.path) ? { path: args.path, namespace: 'stub' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({
+        contents: `const unavailable = () => { throw new Error('${args.path} is not available here'); };
+export const existsSync = unavailable, openSync = unavailable, closeSync = unavailable, fstatSync = unavailable,
+  readFileSync = unavailable, readSync = unavailable, writeFileSync = unavailable, writeSync = unavailable;`,
+        loader: 'js',
+      }));
+    },
+  };
   const out = await build({
     entryPoints: [join(root, entry)],
     bundle: true,
@@ -74,6 +89,7 @@ export async function bundleNeutral(entry: string, globalName: string): Promise<
     target: 'es2020',
     logLevel: 'silent',
     metafile: true,
+    plugins: [stubs],
   });
   return { code: out.outputFiles[0].text, inputs: Object.keys(out.metafile.inputs) };
 }
