@@ -31,10 +31,13 @@ export class ProtocolError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
     super(`${code}: ${message}`);
-    this.name = 'ProtocolError';
     this.code = code;
   }
 }
+// On the prototype, not assigned in the constructor: Moddable freezes
+// Error.prototype after preload, and assigning a property an instance
+// inherits read-only throws in strict code.
+Object.defineProperty(ProtocolError.prototype, 'name', { value: 'ProtocolError', writable: false, enumerable: false, configurable: true });
 
 export function isProtocolError(e: unknown): e is ProtocolError {
   return e instanceof ProtocolError;

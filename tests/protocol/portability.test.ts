@@ -3,7 +3,7 @@
  * Buffer, no eval or Function, no Intl, no global randomness, no top-level
  * await, ES2020 output. This checks the sources, bundles them for a neutral
  * platform at ES2020, and runs every test vector in a realm that has only the
- * ECMAScript built-ins.
+ * ECMAScript built-ins, frozen as Moddable freezes them after preload.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +34,13 @@ describe('protocol/ runs on XS', () => {
     // Only the ECMAScript built-ins: V8 adds no Buffer, TextEncoder, crypto or process to a new context.
     const realm = createContext({});
     expect(runInContext('[typeof Buffer, typeof TextEncoder, typeof crypto, typeof process].join()', realm)).toBe('undefined,undefined,undefined,undefined');
+    // Moddable freezes the built-ins after preload: assigning a property an object
+    // inherits read-only (error.name = ...) then throws, so the bundle must not.
+    runInContext(`for (const name of Object.getOwnPropertyNames(globalThis)) {
+      const v = globalThis[name];
+      if (v === globalThis) continue;
+      if (typeof v === 'function' || (typeof v === 'object' && v !== null)) { Object.freeze(v); if (v.prototype) Object.freeze(v.prototype); }
+    }`, realm);
     runInContext(code, realm);
 
     const dir = join(protocolDir, 'vectors');
