@@ -118,6 +118,8 @@ export class FlashBoardingLog implements BoardingLog {
   #nextSeq = 1;
   #ackedSeq = 0;
   #dropped = 0;
+  /** The last append was refused: full until an append or an ack makes room. */
+  #refusing = false;
   #closed = false;
   readonly #recovery: LogRecovery;
 
@@ -159,6 +161,7 @@ export class FlashBoardingLog implements BoardingLog {
     if (this.#tail + needed() > this.#slots || this.#nextTripIndex > LogLayout.TRIP_INDEX_MAX) {
       if (!this.#advance()) {
         this.#dropped++;
+        this.#refusing = true;
         return undefined;
       }
     }
@@ -194,6 +197,7 @@ export class FlashBoardingLog implements BoardingLog {
     if (block.records++ === 0) block.minSeq = seq;
     block.maxSeq = seq;
     this.#usage.add(record);
+    this.#refusing = false;
     return record;
   }
 
@@ -214,6 +218,7 @@ export class FlashBoardingLog implements BoardingLog {
       }
     }
     this.#ackedSeq = upTo;
+    this.#refusing = false;
   }
 
   read(fromSeq: number, max: number): BoardingRecord[] {
@@ -254,7 +259,7 @@ export class FlashBoardingLog implements BoardingLog {
       records,
       unacked,
       capacity: this.capacity,
-      full: !this.#hasRoom(),
+      full: this.#refusing || !this.#hasRoom(),
       dropped: this.#dropped,
       ackedSeq: this.#ackedSeq,
       nextSeq: this.#nextSeq,

@@ -11,10 +11,12 @@ import { tripKey, type BoardingEntry } from './boarding-log.js';
 
 export class UsageIndex implements UsageView {
   readonly #usage = new Map<string, TicketUsage>();
+  /** Seq of the boarding behind each ticket's lastTrip: breaks ties between boardings in the same second. */
+  readonly #lastSeq = new Map<string, number>();
   readonly #boarded = new Map<string, number>();
 
   /** Counts a stored record: only accepts (overrides included) let anyone on. */
-  add(r: BoardingEntry): void {
+  add(r: BoardingEntry & { readonly seq?: number }): void {
     if (r.decision !== Decision.ACCEPT) return;
     if (r.trip !== undefined && r.serviceDate !== undefined) {
       const key = tripKey(r.trip, r.serviceDate);
@@ -24,7 +26,9 @@ export class UsageIndex implements UsageView {
     const key = bytesToHex(r.ticket);
     const before = this.#usage.get(key);
     // Records arrive in log order, except at boot where blocks may be read in any order.
-    const latest = !before || r.time >= before.lastTime;
+    const seq = r.seq ?? Infinity;
+    const latest = !before || r.time > before.lastTime || (r.time === before.lastTime && seq >= (this.#lastSeq.get(key) ?? 0));
+    if (latest) this.#lastSeq.set(key, seq);
     this.#usage.set(key, {
       boardings: (before?.boardings ?? 0) + 1,
       lastTrip: latest ? r.trip ?? '' : before.lastTrip,
@@ -45,8 +49,12 @@ export class UsageIndex implements UsageView {
     const key = bytesToHex(r.ticket);
     const before = this.#usage.get(key);
     if (!before) return;
-    if (before.boardings <= 1) this.#usage.delete(key);
-    else this.#usage.set(key, { ...before, boardings: before.boardings - 1 });
+    if (before.boardings <= 1) {
+      this.#usage.delete(key);
+      this.#lastSeq.delete(key);
+    } else {
+      this.#usage.set(key, { ...before, boardings: before.boardings - 1 });
+    }
   }
 
   get(ticketHash: Uint8Array): TicketUsage | undefined {

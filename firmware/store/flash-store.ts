@@ -56,8 +56,9 @@ export class FlashStore implements KeyValueStore {
   #index = new Map<string, Located>();
   #area = 0;
   #generation = 0;
-  #tail = StoreLayout.HEADER;
+  #tail: number = StoreLayout.HEADER;
   #closed = false;
+  #holed = false;
 
   constructor(options: FlashStoreOptions) {
     this.#partition = options.partition;
@@ -111,12 +112,21 @@ export class FlashStore implements KeyValueStore {
       // Compacting keeps every other key; it must leave room for this one.
       const live = this.#liveBytes(key);
       if (StoreLayout.HEADER + live + entry.length > this.#areaSize) throw new RangeError(`settings store full: ${value.length} bytes for "${key}" do not fit`);
-      this.#compact(key);
+      // The new entry goes in before the new area's header: the switch carries the old value or the new, never neither.
+      this.#compact(key, flags & DELETED ? undefined : { keyBytes, entry, length: value.length });
+      return;
     }
+    // After a write the chip refused, the area has a hole a boot scan would stop at: move on first.
+    if (this.#holed) this.#compact();
     const at = this.#area * this.#areaSize + this.#tail;
     // Spent before the write: a failed write must never be written over.
     this.#tail += entry.length;
-    this.#partition.write(entry, at);
+    try {
+      this.#partition.write(entry, at);
+    } catch (e) {
+      this.#holed = true;
+      throw e;
+    }
     if (flags & DELETED) this.#index.delete(key);
     else this.#index.set(key, { offset: at + StoreLayout.ENTRY_HEAD + keyBytes.length, length: value.length });
   }
@@ -129,12 +139,12 @@ export class FlashStore implements KeyValueStore {
   }
 
   /** Copies the live entries (but `except`) into the other area, which becomes current once its header is written. */
-  #compact(except?: string): void {
+  #compact(except?: string, extra?: { readonly keyBytes: Uint8Array; readonly entry: Uint8Array; readonly length: number }): void {
     const to = 1 - this.#area;
     const base = to * this.#areaSize;
     this.#partition.eraseBlock(to * this.#areaBlocks, (to + 1) * this.#areaBlocks);
     const index = new Map<string, Located>();
-    let tail = StoreLayout.HEADER;
+    let tail: number = StoreLayout.HEADER;
     for (const [key, at] of this.#index) {
       if (key === except) continue;
       const value = new Uint8Array(at.length);
@@ -145,11 +155,17 @@ export class FlashStore implements KeyValueStore {
       index.set(key, { offset: base + tail + StoreLayout.ENTRY_HEAD + keyBytes.length, length: value.length });
       tail += entry.length;
     }
+    if (extra && except !== undefined) {
+      this.#partition.write(extra.entry, base + tail);
+      index.set(except, { offset: base + tail + StoreLayout.ENTRY_HEAD + extra.keyBytes.length, length: extra.length });
+      tail += extra.entry.length;
+    }
     this.#partition.write(encodeAreaHeader(this.#generation + 1), base);
     this.#area = to;
     this.#generation++;
     this.#index = index;
     this.#tail = tail;
+    this.#holed = false;
   }
 
   #open(): void {
