@@ -362,6 +362,10 @@ export class NorFlashPartition implements FlashPartition {
       store.readInto(bytes, base);
       if (cut.eraseModel === EraseCutModel.SCATTER) {
         for (let i = 0; i < blockLength; i++) bytes[i] |= randomByte(cut.random);
+      } else if (cut.eraseModel === EraseCutModel.SUFFIX) {
+        const at = blockLength - 1 - (cut.index % blockLength);
+        bytes.fill(0xff, at + 1);
+        bytes[at] |= randomByte(cut.random);
       } else {
         const at = cut.index % blockLength;
         bytes.fill(0xff, 0, at);

@@ -20,6 +20,11 @@
  *   prefix is one of the states it can leave, and the nastiest for a log that
  *   trusts a block whose header reads erased.
  *
+ * - Erase, model 'suffix', cut at byte k: the last k bytes of the block are
+ *   0xFF, the byte before them half-erased, the start of the block (its
+ *   header) still old: a block that reads as its old self up front but has
+ *   lost its tail.
+ *
  * - Erase, model 'scatter': blocks before the cut block are erased; in the
  *   cut block every byte gets a random subset of its 0 bits set to 1 (the
  *   cells were part-way through erasing, each at its own pace); later blocks
@@ -40,6 +45,7 @@ export class PowerLossError extends Error {
 /** How an interrupted erase leaves the block. */
 export const EraseCutModel = Object.freeze({
   PREFIX: 'prefix',
+  SUFFIX: 'suffix',
   SCATTER: 'scatter',
 } as const);
 export type EraseCutModel = (typeof EraseCutModel)[keyof typeof EraseCutModel];
@@ -99,7 +105,7 @@ export class PowerCut {
       throw new RangeError(`PowerCut.arm: afterBytes must be a non-negative integer, got ${String(afterBytes)}`);
     }
     if (afterBytes === undefined && !duringErase) throw new TypeError('PowerCut.arm: afterBytes or duringErase required');
-    if (eraseModel !== EraseCutModel.PREFIX && eraseModel !== EraseCutModel.SCATTER) {
+    if (!Object.values(EraseCutModel).includes(eraseModel)) {
       throw new RangeError(`PowerCut.arm: unknown eraseModel ${String(eraseModel)}`);
     }
     this.#armed = Object.freeze({ afterBytes, duringErase, eraseModel, random });

@@ -62,7 +62,7 @@ function randomSource(random: Rng): Random {
 }
 
 /** What the flash was doing when the power went, for the coverage tally. */
-type CutKind = 'record' | 'trip' | 'ack mark' | 'retire mark' | 'erase (prefix)' | 'erase (scatter)' | 'header';
+type CutKind = 'record' | 'trip' | 'ack mark' | 'retire mark' | 'erase (prefix)' | 'erase (suffix)' | 'erase (scatter)' | 'header';
 
 /**
  * The partition the log is given, passed straight through to the simulated
@@ -110,7 +110,7 @@ class WatchedPartition implements FlashPartition {
   kindOfLast(model: EraseCutModel): CutKind {
     const op = this.last;
     if (!op) throw new Error('power cut before any flash operation');
-    if (op.erase) return model === EraseCutModel.PREFIX ? 'erase (prefix)' : 'erase (scatter)';
+    if (op.erase) return `erase (${model})`;
     const inBlock = op.offset % this.#blockLength;
     if (op.length === 1) return inBlock < 32 ? 'retire mark' : 'ack mark';
     if (inBlock === 0) return 'header';
@@ -412,7 +412,7 @@ function fuzzRun(seed: number, tally: Tally): void {
   chip.powerCut.disarm();
   verify();
   for (cutNo = 1; cutNo <= CUTS_PER_RUN; cutNo++) {
-    eraseModel = random() < 0.5 ? EraseCutModel.PREFIX : EraseCutModel.SCATTER;
+    eraseModel = [EraseCutModel.PREFIX, EraseCutModel.SUFFIX, EraseCutModel.SCATTER][Math.floor(random() * 3)];
     // Where the cut goes: the next erase (reclamation), or inside the call at a chosen step.
     const roll = random();
     const target = roll < 0.25 ? -1 : roll < 0.95 ? int(random, 30) : STEPS_PER_CUT;
@@ -462,7 +462,7 @@ describe('FlashBoardingLog under power cuts (seeded fuzzing)', () => {
     if (process.env.FUZZ_RUNS !== undefined || process.env.FUZZ_SEED !== undefined) return;
     // The claim is "across appends, acks and reclamation": hold the fuzzer to it.
     expect(tally.cuts).toBeGreaterThanOrEqual(2500);
-    for (const kind of ['record', 'trip', 'ack mark', 'retire mark', 'erase (prefix)', 'erase (scatter)', 'header'] as const) {
+    for (const kind of ['record', 'trip', 'ack mark', 'retire mark', 'erase (prefix)', 'erase (suffix)', 'erase (scatter)', 'header'] as const) {
       expect(tally.byKind.get(kind) ?? 0, `cuts during ${kind}`).toBeGreaterThanOrEqual(40);
     }
     expect(tally.byCall.get('format') ?? 0, 'cuts while formatting a blank partition').toBeGreaterThan(0);

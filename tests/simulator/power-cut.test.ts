@@ -138,7 +138,7 @@ describe('after a power cut', () => {
 });
 
 describe('power cut during an erase', () => {
-  for (const eraseModel of [EraseCutModel.PREFIX, EraseCutModel.SCATTER]) {
+  for (const eraseModel of [EraseCutModel.PREFIX, EraseCutModel.SUFFIX, EraseCutModel.SCATTER]) {
     it(`${eraseModel}: every byte between old and 0xFF; a later erase fixes it`, () => {
       const random = seededRandom(5);
       const flash = chip();
@@ -171,6 +171,22 @@ describe('power cut during an erase', () => {
     expect(after.subarray(BLOCK + 11).every((b) => b === 0)).toBe(true);
     // The interrupted block counts as erased once for wear.
     expect(Array.from(flash.eraseCounts('log'))).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('suffix erase cut', () => {
+  it('blocks before the cut erased; the cut block keeps its old start (its header) and has lost its end', () => {
+    const flash = chip();
+    const log = flash.open({ path: 'log' });
+    log.write(new Uint8Array(BLOCKS * BLOCK), 0); // all zero
+    flash.powerCut.arm({ afterBytes: BLOCK + 10, eraseModel: EraseCutModel.SUFFIX, random: seededRandom(6) });
+    expect(() => log.eraseBlock(0, BLOCKS)).toThrow(PowerLossError);
+    const after = flash.snapshot('log');
+    expect(after.subarray(0, BLOCK).every((b) => b === 0xff)).toBe(true);
+    expect(after.subarray(BLOCK, 2 * BLOCK - 11).every((b) => b === 0)).toBe(true);
+    expect(between(0, after[2 * BLOCK - 11], 0xff)).toBe(true);
+    expect(after.subarray(2 * BLOCK - 10, 2 * BLOCK).every((b) => b === 0xff)).toBe(true);
+    expect(after.subarray(2 * BLOCK).every((b) => b === 0)).toBe(true);
   });
 });
 
@@ -230,7 +246,7 @@ describe('random cut points', () => {
       } else {
         const start = Math.floor(random() * BLOCKS);
         const end = start + 1 + Math.floor(random() * (BLOCKS - start));
-        const eraseModel = random() < 0.5 ? EraseCutModel.PREFIX : EraseCutModel.SCATTER;
+        const eraseModel = [EraseCutModel.PREFIX, EraseCutModel.SUFFIX, EraseCutModel.SCATTER][Math.floor(random() * 3)];
         flash.powerCut.arm({ duringErase: true, eraseModel, random });
         expect(() => log.eraseBlock(start, end)).toThrow(PowerLossError);
         const after = flash.snapshot('log');
