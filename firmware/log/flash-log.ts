@@ -351,7 +351,7 @@ export class FlashBoardingLog implements BoardingLog {
   #parse(bytes: Uint8Array): BlockContents | undefined {
     const header = decodeHeader(bytes);
     if (!header || header.retired) return undefined;
-    const slotsAt: Array<{ slot: number; seq: number; tripIndex: number; acked: boolean; entry: Omit<BoardingRecord, 'trip' | 'serviceDate'> }> = [];
+    const records: Array<{ readonly slot: number; readonly record: BoardingRecord; readonly acked: boolean }> = [];
     const trips = new Map<number, StoredTrip>();
     let tail = 1;
     let torn = 0;
@@ -361,8 +361,20 @@ export class FlashBoardingLog implements BoardingLog {
       if (kind === SlotKind.BOARDING) {
         const r = decodeBoarding(bytes, offset);
         if (r) {
-          const { tripIndex, acked, ...entry } = r;
-          slotsAt.push({ slot, seq: r.seq, tripIndex, acked, entry });
+          // A trip record is always written before the first boarding that names it.
+          const trip = r.tripIndex ? trips.get(r.tripIndex) : undefined;
+          const record: BoardingRecord = {
+            seq: r.seq,
+            time: r.time,
+            ticket: r.ticket,
+            trip: trip?.id,
+            serviceDate: trip?.serviceDate,
+            decision: r.decision,
+            reason: r.reason,
+            override: r.override,
+            passengers: r.passengers,
+          };
+          records.push({ slot, record, acked: r.acked });
           tail = slot + 1;
           slot++;
           continue;
@@ -383,11 +395,6 @@ export class FlashBoardingLog implements BoardingLog {
       }
       slot++;
     }
-    const records = slotsAt.map(({ slot, tripIndex, acked, entry }) => {
-      const trip = tripIndex ? trips.get(tripIndex) : undefined;
-      const record: BoardingRecord = Object.freeze({ ...entry, trip: trip?.id, serviceDate: trip?.serviceDate });
-      return { slot, record, acked };
-    });
     return { header, records, trips, tail, torn };
   }
 
