@@ -12,6 +12,7 @@ export { QR_PREFIX, QR_MAX_LENGTH, QR_MAX_TYPICAL_LENGTH, encodeQrText, decodeQr
 export { CoseAlg, SIGNATURE_LENGTH } from './crypto/algorithms.js';
 export type { Verifier, Signer } from './crypto/verifier.js';
 export { nobleVerifier, nobleSigner, es256SecretKeyFromSeed } from './crypto/noble.js';
+export { createFastVerifier, type FastVerifier, type FastVerifierOptions } from './crypto/p256/fast-verifier.js';
 export { KID_LENGTH, kidOf, p256PublicKey, sec1ToJwk, type EcJwk } from './crypto/keys.js';
 
 export {
