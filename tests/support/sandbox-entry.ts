@@ -4,7 +4,7 @@
  * protocol/ needs nothing from its host. It takes and returns plain strings so
  * no object crosses between realms.
  */
-import { hexToBytes, nobleVerifier, openDenyList, openTrustList, validate, type TicketUsage } from '../../protocol/index.js';
+import { hexToBytes, nobleVerifier, openDenyList, openTrustList, validate, type TicketUsage, type Verifier } from '../../protocol/index.js';
 
 interface VectorJson {
   qr: string;
@@ -22,8 +22,8 @@ interface VectorJson {
   };
 }
 
-/** Runs one vector (JSON text); returns "decision reason". */
-export function runVector(text: string): string {
+/** Runs one vector (JSON text); returns "decision reason". The reference verifier unless told otherwise. */
+export function runVector(text: string, verifier: Verifier = nobleVerifier): string {
   const v = JSON.parse(text) as VectorJson;
   const rootKeys = [hexToBytes(v.rootPublicKey)];
   const usage = new Map<string, TicketUsage>(v.context.usage.map((u) => [u.ticketHash, u]));
@@ -38,7 +38,7 @@ export function runVector(text: string): string {
     clockSkew: v.context.clockSkew,
     rescanGrace: v.context.rescanGrace,
     usage: { get: (h) => usage.get(hex(h)) },
-    verifier: nobleVerifier,
+    verifier,
   });
   return `${r.decision} ${r.reason}`;
 }

@@ -6,6 +6,7 @@
 import type { Plugin } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { XS_BUILD_OPTIONS } from '../../simulator/xs/bundle.js';
 
 export const root = new URL('../..', import.meta.url).pathname;
 
@@ -60,7 +61,9 @@ export function forbiddenUses(files: readonly string[]): string[] {
 /**
  * Bundles `entry` (a path under the repo) as XS would load it: every import
  * resolved, neutral platform, ES2020, one IIFE exposing its exports as
- * `globalName`. Returns the code and the input files that went in.
+ * `globalName`. Returns the code and the input files that went in. The
+ * settings are the XS harness's (simulator/xs/bundle.ts), which runs the
+ * same bundles in the real engine; this one also takes esbuild plugins.
  */
 export async function bundleNeutral(entry: string, globalName: string, options: { stub?: readonly string[] } = {}): Promise<{ code: string; inputs: string[] }> {
   const { build } = await import('esbuild');
@@ -79,16 +82,10 @@ export const existsSync = unavailable, openSync = unavailable, closeSync = unava
     },
   };
   const out = await build({
+    ...XS_BUILD_OPTIONS,
+    mainFields: [...XS_BUILD_OPTIONS.mainFields],
     entryPoints: [join(root, entry)],
-    bundle: true,
-    write: false,
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    format: 'iife',
     globalName,
-    target: 'es2020',
-    logLevel: 'silent',
-    metafile: true,
     plugins: [stubs],
   });
   return { code: out.outputFiles[0].text, inputs: Object.keys(out.metafile.inputs) };
