@@ -23,26 +23,11 @@ import {
   type UsageView, type ValidationContext, type ValidationResult,
 } from '../../protocol/index.js';
 import { NOW, OPERATOR, TRIP, busIssuer, context, issue, makeTrust, railIssuer, root, testSigner, errorCode } from './fixtures.js';
+import { propertyParams } from '../support/property-params.js';
 
 // ---------------------------------------------------------------- run parameters
 
-const SEED_ENV = process.env.FC_SEED;
-const BASE_SEED = SEED_ENV === undefined ? 0x7ab1e7 : SEED_ENV === 'random' ? undefined : Number(SEED_ENV);
-const RUNS_FACTOR = Number(process.env.FC_RUNS ?? 1);
-
-/** FNV-1a of the running test's name, so each property keeps its seed however the suite is filtered. */
-function nameSeed(): number {
-  let h = 0x811c9dc5;
-  for (const c of expect.getState().currentTestName ?? '') h = Math.imul(h ^ c.charCodeAt(0), 0x01000193);
-  return h;
-}
-
-/** Parameters for one property: its own fixed seed (unless FC_SEED=random) and a scaled run count. */
-function params(numRuns: number): fc.Parameters<unknown> {
-  const p: fc.Parameters<unknown> = { numRuns: Math.max(1, Math.round(numRuns * RUNS_FACTOR)) };
-  if (BASE_SEED !== undefined) p.seed = (BASE_SEED ^ nameSeed()) | 0;
-  return p;
-}
+const params = propertyParams(0x7ab1e7);
 
 // ---------------------------------------------------------------- helpers
 

@@ -19,22 +19,9 @@ import { verifyDigest } from '../../../protocol/crypto/p256/ecdsa.js';
 import { BASE_WINDOW, KEY_WINDOW, createFastVerifier } from '../../../protocol/crypto/p256/fast-verifier.js';
 import { buildWindowTable, type WindowTable } from '../../../protocol/crypto/p256/window-table.js';
 import { N, P, be32, nobleVerify, nobleVerifyDigest, nodeVerify, signatureOf, toHex } from './reference.js';
+import { propertyParams } from '../../support/property-params.js';
 
-const SEED_ENV = process.env.FC_SEED;
-const BASE_SEED = SEED_ENV === undefined ? 0x9256 : SEED_ENV === 'random' ? undefined : Number(SEED_ENV);
-const RUNS_FACTOR = Number(process.env.FC_RUNS ?? 1);
-
-function nameSeed(): number {
-  let h = 0x811c9dc5;
-  for (const c of expect.getState().currentTestName ?? '') h = Math.imul(h ^ c.charCodeAt(0), 0x01000193);
-  return h;
-}
-
-function params(numRuns: number): fc.Parameters<unknown> {
-  const p: fc.Parameters<unknown> = { numRuns: Math.max(1, Math.round(numRuns * RUNS_FACTOR)) };
-  if (BASE_SEED !== undefined) p.seed = (BASE_SEED ^ nameSeed()) | 0;
-  return p;
-}
+const params = propertyParams(0x9256);
 
 const ES256 = CoseAlg.ES256;
 
