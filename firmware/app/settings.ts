@@ -22,6 +22,14 @@ export interface ValidatorSettings {
   /** Codes waiting for a decision beyond this are refused with NAK (and counted). */
   readonly maxQueuedCodes: number;
   readonly verifiedCacheSize: number;
+  /**
+   * Acknowledged boardings older than this are forgotten: they stop counting
+   * for ALREADY_USED, and boot no longer reads them. Days. Longer keeps
+   * multi-day tickets' ride counts on the validator; shorter boots faster.
+   */
+  readonly logRetentionDays: number;
+  /** How often the validator tidies its log when idle. */
+  readonly housekeepingIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: ValidatorSettings = Object.freeze({
@@ -36,4 +44,6 @@ export const DEFAULT_SETTINGS: ValidatorSettings = Object.freeze({
   overrideWindowMs: 120_000,
   maxQueuedCodes: 8,
   verifiedCacheSize: 64,
+  logRetentionDays: 7,
+  housekeepingIntervalMs: 60_000,
 });

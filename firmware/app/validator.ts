@@ -132,6 +132,7 @@ export class ValidatorApp {
   #processTimer: TimerId | undefined;
   #outcome: Outcome | undefined;
   #outcomeTimer: TimerId | undefined;
+  #housekeepingTimer: TimerId | undefined;
   #refused: RefusedScan | undefined;
   #notStored = 0;
   /** Passengers let on whose record could not be stored, by trip: still counted on screen. */
@@ -212,6 +213,7 @@ export class ValidatorApp {
     this.#running = true;
     this.#scanner.enable();
     this.#render();
+    this.#scheduleHousekeeping();
     return { config, trip: this.#trip, nextSeq: this.#o.log.status().nextSeq };
   }
 
@@ -226,6 +228,7 @@ export class ValidatorApp {
     this.#running = false;
     if (this.#processTimer !== undefined) this.#o.platform.timers.clear(this.#processTimer);
     if (this.#outcomeTimer !== undefined) this.#o.platform.timers.clear(this.#outcomeTimer);
+    if (this.#housekeepingTimer !== undefined) this.#o.platform.timers.clear(this.#housekeepingTimer);
     this.#menu.close();
     this.#queue = [];
     this.#closeIo();
@@ -335,6 +338,31 @@ export class ValidatorApp {
     if (!this.#running) return;
     this.#feedback?.show(Tone.WARNING);
     this.#showOutcome({ tone: ScreenTone.WARNING, title: TEXT.scanAgain, details: [] });
+  }
+
+  #scheduleHousekeeping(): void {
+    this.#housekeepingTimer = this.#o.platform.timers.set(() => {
+      this.#housekeepingTimer = undefined;
+      if (!this.#running) return;
+      this.#housekeep();
+      this.#scheduleHousekeeping();
+    }, this.#settings.housekeepingIntervalMs);
+  }
+
+  /**
+   * Forgets acknowledged boardings past the retention period, one block at a
+   * time and only while no code waits, so a passenger never waits on it.
+   * Not without a trusted clock: a wrong one could forget today's tickets.
+   */
+  #housekeep(): void {
+    const { clock } = this.#o.platform;
+    if (this.#queue.length > 0 || this.#processTimer !== undefined || clock.source() === ClockSource.NONE) return;
+    try {
+      this.#o.log.reclaim(Math.floor(clock.now() / 1000) - this.#settings.logRetentionDays * 86_400, 1);
+    } catch {
+      // The log is still as it was; the next round tries again.
+      this.#faults++;
+    }
   }
 
   /** Decide in a later turn, so the UART callback returns at once and keeps draining the FIFO. */

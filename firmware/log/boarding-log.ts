@@ -60,6 +60,15 @@ export interface BoardingLog extends UsageView {
   read(fromSeq: number, max: number): BoardingRecord[];
   /** Passengers let on (accepts and overrides) on a trip. */
   boarded(trip: string, serviceDate: number): number;
+  /**
+   * Housekeeping: forgets acknowledged records older than `before` (seconds
+   * since the epoch), oldest first, at most `maxBlocks` erase blocks' worth
+   * on flash; they stop counting for usage and boarded counts. Returns how
+   * many blocks (or records, in RAM) went. What a boot has to read, and
+   * what the validator remembers of tickets, then spans the retention
+   * period instead of the whole partition.
+   */
+  reclaim(before: number, maxBlocks?: number): number;
   status(): LogStatus;
   close(): void;
 }

@@ -26,6 +26,7 @@ import type { FlashPartition } from '../types/ecma419.js';
 import { tripKey, type BoardingEntry, type BoardingLog, type BoardingRecord, type LogStatus } from './boarding-log.js';
 import {
   ACK_OFFSET,
+  BoardingSlots,
   LogLayout,
   MARK,
   RETIRED_OFFSET,
@@ -40,7 +41,7 @@ import {
   type BlockHeader,
   type StoredTrip,
 } from './record-format.js';
-import { UsageIndex } from './usage-index.js';
+import { UsageIndex, ticketKey } from './usage-index.js';
 
 export interface FlashLogOptions {
   /** An open partition (`device.flash.open({ path })`), erase blocks a multiple of 32 bytes, at least 2 of them. */
@@ -89,7 +90,12 @@ interface Block {
   /** Seq range of the whole boarding records in it; 0 when none. */
   minSeq: number;
   maxSeq: number;
+  /** Newest record time in it, seconds; 0 when none. */
+  maxTime: number;
 }
+
+/** One block walked: its header, trip names, tail and torn slots. */
+type BlockWalk = Omit<BlockContents, 'records'>;
 
 /** One parsed block. */
 interface BlockContents {
@@ -133,7 +139,7 @@ export class FlashBoardingLog implements BoardingLog {
     this.#blockLength = blockLength;
     this.#slots = blockLength / LogLayout.SLOT;
     this.#blocks = [];
-    for (let i = 0; i < blocks; i++) this.#blocks.push({ header: undefined, erases: 0, records: 0, minSeq: 0, maxSeq: 0 });
+    for (let i = 0; i < blocks; i++) this.#blocks.push({ header: undefined, erases: 0, records: 0, minSeq: 0, maxSeq: 0, maxTime: 0 });
     const started = options.ticks?.();
     const found = this.#recover();
     const formatted = this.#head < 0;
@@ -196,6 +202,7 @@ export class FlashBoardingLog implements BoardingLog {
     const block = this.#blocks[this.#head];
     if (block.records++ === 0) block.minSeq = seq;
     block.maxSeq = seq;
+    block.maxTime = Math.max(block.maxTime, record.time);
     this.#usage.add(record);
     this.#refusing = false;
     return record;
@@ -219,6 +226,22 @@ export class FlashBoardingLog implements BoardingLog {
     }
     this.#ackedSeq = upTo;
     this.#refusing = false;
+  }
+
+  reclaim(before: number, maxBlocks = 1): number {
+    this.#check();
+    let retired = 0;
+    for (const b of this.#ringOrder()) {
+      if (retired >= maxBlocks || b === this.#head) break;
+      const block = this.#blocks[b];
+      // Oldest first: the ring must stay contiguous, so stop at the first block to keep.
+      if (!this.#reusable(b) || block.maxTime >= before) break;
+      // Retired, not erased: one byte now, and the erase comes when the head
+      // reaches the block, so it is still erased once per trip round the ring.
+      this.#retire(b);
+      retired++;
+    }
+    return retired;
   }
 
   read(fromSeq: number, max: number): BoardingRecord[] {
@@ -300,16 +323,22 @@ export class FlashBoardingLog implements BoardingLog {
   #advance(): boolean {
     const next = (this.#head + 1) % this.#blocks.length;
     if (!this.#reusable(next)) return false;
-    const block = this.#blocks[next];
-    if (block.header) {
-      // Its records stop counting before the erase starts: a cut erase leaves nothing that looks live.
-      const contents = this.#readBlock(next);
-      this.#write(next, 0, MARK, RETIRED_OFFSET);
-      block.header = undefined;
-      for (const { record } of contents?.records ?? []) this.#usage.remove(record);
-    }
+    if (this.#blocks[next].header) this.#retire(next);
     this.#start(next);
     return true;
+  }
+
+  /** Marks a live block retired before it is erased: its records stop counting, and a cut erase leaves nothing that looks live. */
+  #retire(b: number): void {
+    const block = this.#blocks[b];
+    const contents = this.#readBlock(b);
+    this.#write(b, 0, MARK, RETIRED_OFFSET);
+    block.header = undefined;
+    block.records = 0;
+    block.minSeq = 0;
+    block.maxSeq = 0;
+    block.maxTime = 0;
+    for (const { record } of contents?.records ?? []) this.#usage.remove(record);
   }
 
   /** Erases block `b` and makes it the head. */
@@ -318,6 +347,7 @@ export class FlashBoardingLog implements BoardingLog {
     block.records = 0;
     block.minSeq = 0;
     block.maxSeq = 0;
+    block.maxTime = 0;
     // The head moves before the erase: if it fails, the next append tries the block after.
     this.#head = b;
     this.#tail = this.#slots;
@@ -349,37 +379,48 @@ export class FlashBoardingLog implements BoardingLog {
 
   /** Everything whole in one block; undefined if its header is not live. */
   #parse(bytes: Uint8Array): BlockContents | undefined {
+    const records: Array<{ readonly slot: number; readonly record: BoardingRecord; readonly acked: boolean }> = [];
+    const walked = this.#walk(bytes, (slot, offset, trips) => {
+      const r = decodeBoarding(bytes, offset)!;
+      const trip = r.tripIndex ? trips.get(r.tripIndex) : undefined;
+      const record: BoardingRecord = {
+        seq: r.seq,
+        time: r.time,
+        ticket: r.ticket,
+        trip: trip?.id,
+        serviceDate: trip?.serviceDate,
+        decision: r.decision,
+        reason: r.reason,
+        override: r.override,
+        passengers: r.passengers,
+      };
+      records.push({ slot, record, acked: r.acked });
+    });
+    return walked && { ...walked, records };
+  }
+
+  /**
+   * Walks the slots of a block with a live header: trip records are read as
+   * they come (one is always written before the first boarding that names
+   * it), each whole boarding slot goes to `onBoarding`, and torn slots are
+   * counted and stepped over.
+   */
+  #walk(bytes: Uint8Array, onBoarding: (slot: number, offset: number, trips: ReadonlyMap<number, StoredTrip>, slots: BoardingSlots) => void): BlockWalk | undefined {
     const header = decodeHeader(bytes);
     if (!header || header.retired) return undefined;
-    const records: Array<{ readonly slot: number; readonly record: BoardingRecord; readonly acked: boolean }> = [];
+    const slots = new BoardingSlots(bytes);
     const trips = new Map<number, StoredTrip>();
     let tail = 1;
     let torn = 0;
     for (let slot = 1; slot < this.#slots; ) {
       const offset = slot * LogLayout.SLOT;
       const kind = bytes[offset];
-      if (kind === SlotKind.BOARDING) {
-        const r = decodeBoarding(bytes, offset);
-        if (r) {
-          // A trip record is always written before the first boarding that names it.
-          const trip = r.tripIndex ? trips.get(r.tripIndex) : undefined;
-          const record: BoardingRecord = {
-            seq: r.seq,
-            time: r.time,
-            ticket: r.ticket,
-            trip: trip?.id,
-            serviceDate: trip?.serviceDate,
-            decision: r.decision,
-            reason: r.reason,
-            override: r.override,
-            passengers: r.passengers,
-          };
-          records.push({ slot, record, acked: r.acked });
-          tail = slot + 1;
-          slot++;
-          continue;
-        }
-      } else if (kind === SlotKind.TRIP) {
+      if (kind === SlotKind.BOARDING && slots.whole(offset)) {
+        onBoarding(slot, offset, trips, slots);
+        tail = ++slot;
+        continue;
+      }
+      if (kind === SlotKind.TRIP) {
         const t = decodeTrip(bytes, offset, utf8ToString);
         if (t) {
           trips.set(t.trip.index, t.trip);
@@ -395,7 +436,7 @@ export class FlashBoardingLog implements BoardingLog {
       }
       slot++;
     }
-    return { header, records, trips, tail, torn };
+    return { header, trips, tail, torn };
   }
 
   #recover(): Omit<LogRecovery, 'formatted' | 'ms'> {
@@ -406,7 +447,7 @@ export class FlashBoardingLog implements BoardingLog {
     let maxMarked = 0;
     let maxSeq = 0;
     let oldest: BlockHeader | undefined;
-    let headContents: BlockContents | undefined;
+    let headContents: BlockWalk | undefined;
     let knownErases = 0;
     const unknownWear: number[] = [];
     for (let b = 0; b < this.#blocks.length; b++) {
@@ -417,19 +458,34 @@ export class FlashBoardingLog implements BoardingLog {
       // No header but not blank: an erase was cut, so the block was in the ring's rotation.
       else if (!isErased(bytes, 0, bytes.length)) unknownWear.push(b);
       knownErases = Math.max(knownErases, block.erases);
-      const contents = this.#parse(bytes);
+      let count = 0;
+      let minSeq = 0;
+      let maxSeqHere = 0;
+      let maxTime = 0;
+      // Field by field, no record objects: this runs for every record at every boot.
+      const contents = this.#walk(bytes, (_slot, offset, trips, slots) => {
+        const seq = slots.seq(offset);
+        count++;
+        if (minSeq === 0 || seq < minSeq) minSeq = seq;
+        if (seq > maxSeqHere) maxSeqHere = seq;
+        const time = slots.time(offset);
+        if (time > maxTime) maxTime = time;
+        if (slots.acked(offset) && seq > maxMarked) maxMarked = seq;
+        if (!slots.accepted(offset)) return;
+        const index = slots.tripIndex(offset);
+        const trip = index ? trips.get(index) : undefined;
+        const at = slots.ticketAt(offset);
+        this.#usage.addAccept(at < 0 ? undefined : ticketKey(bytes, at), seq, time, trip?.id, trip?.serviceDate, slots.passengers(offset));
+      });
       if (!contents) continue;
       live++;
       block.header = contents.header;
-      block.records = contents.records.length;
+      block.records = count;
+      block.minSeq = minSeq;
+      block.maxSeq = maxSeqHere;
+      block.maxTime = maxTime;
+      records += count;
       torn += contents.torn;
-      for (const { record, acked } of contents.records) {
-        records++;
-        if (block.minSeq === 0 || record.seq < block.minSeq) block.minSeq = record.seq;
-        if (record.seq > block.maxSeq) block.maxSeq = record.seq;
-        if (acked && record.seq > maxMarked) maxMarked = record.seq;
-        this.#usage.add(record);
-      }
       maxSeq = Math.max(maxSeq, block.maxSeq, contents.header.firstSeq - 1);
       if (!oldest || contents.header.generation < oldest.generation) oldest = contents.header;
       if (contents.header.generation > this.#generation) {

@@ -42,6 +42,14 @@ export class MemoryBoardingLog implements BoardingLog {
     return record;
   }
 
+  reclaim(before: number): number {
+    const keep = this.#records.filter((r) => r.seq > this.#ackedSeq || r.time >= before);
+    for (const r of this.#records) if (!keep.includes(r)) this.#usage.remove(r);
+    const gone = this.#records.length - keep.length;
+    this.#records = keep;
+    return gone;
+  }
+
   markAcked(upToSeq: number): void {
     if (upToSeq > this.#ackedSeq) this.#ackedSeq = Math.min(upToSeq, this.#nextSeq - 1);
   }

@@ -150,6 +150,56 @@ function boardingCrc(s: Uint8Array): number {
   return crc32(s, B.ACK + 1, B.CRC, crc32(s, 0, B.ACK));
 }
 
+/**
+ * The boarding slots of one block, read field by field without building a
+ * record for each: boot recovery's path, which touches every record.
+ */
+export class BoardingSlots {
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#view = view(bytes);
+  }
+
+  /** The slot at `offset` holds a whole boarding record. */
+  whole(offset: number): boolean {
+    const s = this.#bytes;
+    if (offset + LogLayout.SLOT > s.length || s[offset + B.KIND] !== SlotKind.BOARDING || !CODE_DECISION[s[offset + B.DECISION]]) return false;
+    return this.#view.getUint32(offset + B.CRC, true) === crc32(s, offset + B.ACK + 1, offset + B.CRC, crc32(s, offset, offset + B.ACK));
+  }
+
+  seq(offset: number): number {
+    return this.#view.getUint32(offset + B.SEQ, true);
+  }
+
+  time(offset: number): number {
+    return this.#view.getUint32(offset + B.TIME, true);
+  }
+
+  acked(offset: number): boolean {
+    return this.#bytes[offset + B.ACK] !== ERASED;
+  }
+
+  accepted(offset: number): boolean {
+    return CODE_DECISION[this.#bytes[offset + B.DECISION]] === Decision.ACCEPT;
+  }
+
+  tripIndex(offset: number): number {
+    return this.#bytes[offset + B.TRIP];
+  }
+
+  passengers(offset: number): number {
+    return this.#bytes[offset + B.PASSENGERS];
+  }
+
+  /** Where the ticket hash starts, or -1 if the record has none. */
+  ticketAt(offset: number): number {
+    return this.#bytes[offset + B.FLAGS] & FLAG_TICKET ? offset + B.TICKET : -1;
+  }
+}
+
 /** The boarding record in the slot at `offset`, or undefined if the slot does not hold a whole one. */
 export function decodeBoarding(bytes: Uint8Array, offset: number): StoredBoarding | undefined {
   const s = bytes.subarray(offset, offset + LogLayout.SLOT);

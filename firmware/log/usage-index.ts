@@ -8,31 +8,38 @@ import { Decision } from '../../protocol/validate/reasons.js';
 import type { TicketUsage, UsageView } from '../../protocol/validate/usage.js';
 import { tripKey, type BoardingEntry } from './boarding-log.js';
 
+/** TicketUsage plus the seq of the last boarding, which breaks ties between boardings in the same second. */
+interface Usage {
+  readonly boardings: number;
+  readonly lastTrip: string;
+  readonly lastTime: number;
+  readonly lastSeq: number;
+}
+
 export class UsageIndex implements UsageView {
-  readonly #usage = new Map<string, TicketUsage>();
-  /** Seq of the boarding behind each ticket's lastTrip: breaks ties between boardings in the same second. */
-  readonly #lastSeq = new Map<string, number>();
+  readonly #usage = new Map<string, Usage>();
   readonly #boarded = new Map<string, number>();
 
   /** Counts a stored record: only accepts (overrides included) let anyone on. */
   add(r: BoardingEntry & { readonly seq?: number }): void {
     if (r.decision !== Decision.ACCEPT) return;
-    if (r.trip !== undefined && r.serviceDate !== undefined) {
-      const key = tripKey(r.trip, r.serviceDate);
-      this.#boarded.set(key, (this.#boarded.get(key) ?? 0) + r.passengers);
+    this.addAccept(r.ticket ? ticketKey(r.ticket, 0) : undefined, r.seq ?? Infinity, r.time, r.trip, r.serviceDate, r.passengers);
+  }
+
+  /**
+   * Counts an accept given field by field (boot recovery reads them straight
+   * from flash). `ticket` is ticketKey() of the ticket hash.
+   */
+  addAccept(ticket: string | undefined, seq: number, time: number, trip: string | undefined, serviceDate: number | undefined, passengers: number): void {
+    if (trip !== undefined && serviceDate !== undefined) {
+      const key = tripKey(trip, serviceDate);
+      this.#boarded.set(key, (this.#boarded.get(key) ?? 0) + passengers);
     }
-    if (!r.ticket) return;
-    const key = ticketKey(r.ticket);
-    const before = this.#usage.get(key);
+    if (ticket === undefined) return;
+    const before = this.#usage.get(ticket);
     // Records arrive in log order, except at boot where blocks may be read in any order.
-    const seq = r.seq ?? Infinity;
-    const latest = !before || r.time > before.lastTime || (r.time === before.lastTime && seq >= (this.#lastSeq.get(key) ?? 0));
-    if (latest) this.#lastSeq.set(key, seq);
-    this.#usage.set(key, {
-      boardings: (before?.boardings ?? 0) + 1,
-      lastTrip: latest ? r.trip ?? '' : before.lastTrip,
-      lastTime: latest ? r.time : before.lastTime,
-    });
+    const latest = !before || time > before.lastTime || (time === before.lastTime && seq >= before.lastSeq);
+    this.#usage.set(ticket, latest ? { boardings: (before?.boardings ?? 0) + 1, lastTrip: trip ?? '', lastTime: time, lastSeq: seq } : { ...before, boardings: before.boardings + 1 });
   }
 
   /** Forgets a record whose block is being reclaimed (it is older than every record kept). */
@@ -45,19 +52,16 @@ export class UsageIndex implements UsageView {
       else this.#boarded.delete(key);
     }
     if (!r.ticket) return;
-    const key = ticketKey(r.ticket);
+    const key = ticketKey(r.ticket, 0);
     const before = this.#usage.get(key);
     if (!before) return;
-    if (before.boardings <= 1) {
-      this.#usage.delete(key);
-      this.#lastSeq.delete(key);
-    } else {
-      this.#usage.set(key, { ...before, boardings: before.boardings - 1 });
-    }
+    if (before.boardings <= 1) this.#usage.delete(key);
+    else this.#usage.set(key, { ...before, boardings: before.boardings - 1 });
   }
 
   get(ticketHash: Uint8Array): TicketUsage | undefined {
-    return this.#usage.get(ticketKey(ticketHash));
+    const u = this.#usage.get(ticketKey(ticketHash, 0));
+    return u && { boardings: u.boardings, lastTrip: u.lastTrip, lastTime: u.lastTime };
   }
 
   boarded(trip: string, serviceDate: number): number {
@@ -70,9 +74,12 @@ export class UsageIndex implements UsageView {
   }
 }
 
-/** A Map key for an 8-byte ticket hash: four UTF-16 units, cheaper to build than hex at boot. */
-function ticketKey(hash: Uint8Array): string {
-  let key = '';
-  for (let i = 0; i + 1 < hash.length; i += 2) key += String.fromCharCode(hash[i] | (hash[i + 1] << 8));
-  return hash.length % 2 ? key + String.fromCharCode(hash[hash.length - 1]) : key;
+/** The Map key of the 8-byte ticket hash at `offset` of `bytes`: four UTF-16 units, cheaper to build than hex. */
+export function ticketKey(bytes: Uint8Array, offset: number): string {
+  return String.fromCharCode(
+    bytes[offset] | (bytes[offset + 1] << 8),
+    bytes[offset + 2] | (bytes[offset + 3] << 8),
+    bytes[offset + 4] | (bytes[offset + 5] << 8),
+    bytes[offset + 6] | (bytes[offset + 7] << 8),
+  );
 }

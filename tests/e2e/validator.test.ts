@@ -395,6 +395,35 @@ describe('a full log', () => {
   });
 });
 
+describe('retention', () => {
+  const smallFlash = () => new FlashChip({ partitions: { boardings: { size: 8 * 256, blockLength: 256 }, settings: { size: 8192 } } });
+  const settings = { logRetentionDays: 1, housekeepingIntervalMs: 60_000 };
+
+  it('forgets acknowledged boardings older than the retention period, so a boot reads only what is kept', () => {
+    const v = validator({ flash: smallFlash(), settings });
+    // A header, the trip's name and six boardings fill a 256-byte block.
+    const tickets = Array.from({ length: 7 }, () => passenger());
+    for (const t of tickets) v.scan(t.qrText);
+    v.run(2 * 86_400_000);
+    expect(v.log.get(ticketHash(tickets[0].cti))).toBeDefined(); // not acknowledged yet: kept
+    v.log.markAcked(7);
+    v.run(120_000);
+    expect(v.log.get(ticketHash(tickets[0].cti))).toBeUndefined();
+    expect(v.log.get(ticketHash(tickets[6].cti))).toBeDefined(); // in the block being written
+    v.reboot();
+    expect(v.log.recovery.records).toBe(1);
+    expect(v.log.status()).toMatchObject({ nextSeq: 8, unacked: 0 });
+  });
+
+  it('forgets nothing while the clock was never set', () => {
+    const v = validator({ flash: smallFlash(), settings, clock: { source: ClockSource.NONE } });
+    for (let i = 0; i < 7; i++) v.scan(passenger().qrText);
+    v.log.markAcked(7);
+    v.run(2 * 86_400_000);
+    expect(v.log.status().records).toBe(7);
+  });
+});
+
 describe('clock', () => {
   it('a validator whose clock was never set says so, and widens its tolerance by the uncertainty', () => {
     const v = validator({ clock: { source: ClockSource.NONE, uncertainty: 1800 } });

@@ -207,12 +207,14 @@ interface Tally {
   appends: number;
   refused: number;
   acks: number;
+  /** Blocks retired by housekeeping. */
+  reclaims: number;
   cutRecordsFound: number;
   cutAcksFound: number;
 }
 
 function newTally(): Tally {
-  return { cuts: 0, cleanReboots: 0, byKind: new Map(), byCall: new Map(), appends: 0, refused: 0, acks: 0, cutRecordsFound: 0, cutAcksFound: 0 };
+  return { cuts: 0, cleanReboots: 0, byKind: new Map(), byCall: new Map(), appends: 0, refused: 0, acks: 0, reclaims: 0, cutRecordsFound: 0, cutAcksFound: 0 };
 }
 
 function count<K>(map: Map<K, number>, key: K): void {
@@ -397,6 +399,19 @@ function fuzzRun(seed: number, tally: Tally): void {
     must(log.status().ackedSeq === promised.acked, () => `markAcked(${upTo}) left ackedSeq ${log.status().ackedSeq}, expected ${promised.acked}`);
   };
 
+  /** Housekeeping: forget acknowledged blocks older than the time of some record written so far. */
+  const reclaim = (): void => {
+    const known = [...promised.records.values()];
+    if (known.length === 0) return;
+    const before = known[int(random, known.length)].time;
+    const status = log.status();
+    const retired = log.reclaim(before, 1 + int(random, 3));
+    tally.reclaims += retired;
+    const after = log.status();
+    must(after.unacked === status.unacked, () => `reclaim(${before}) changed the backlog from ${status.unacked} to ${after.unacked}`);
+    must(retired > 0 || after.records === status.records, () => 'reclaim() retired nothing yet records went');
+  };
+
   /** Between operations (no cut): the log answers exactly what was promised. */
   const quickCheck = (): void => {
     const seqs = log.read(1, Number.MAX_SAFE_INTEGER).map((r) => r.seq).join();
@@ -419,17 +434,19 @@ function fuzzRun(seed: number, tally: Tally): void {
     if (target < 0) chip.powerCut.arm({ duringErase: true, eraseModel, random });
     let cutIn: string | undefined;
     for (let step = 0; step < STEPS_PER_CUT && cutIn === undefined; step++) {
-      const call = random() < ackRate ? 'markAcked' : 'append';
+      const pick = random();
+      const call = pick < ackRate ? 'markAcked' : pick < ackRate + 0.06 ? 'reclaim' : 'append';
       where = `step ${step} ${call}`;
       if (step === target) {
         // An ack writes one byte; an append 32 to 96, after a retire mark, a block erase and a header when it reclaims.
         const aim = random();
         const afterBytes =
-          call === 'markAcked' || aim < 0.35 ? 0 : aim < 0.55 ? 1 + geometry.blockLength + int(random, 40) : int(random, aim < 0.7 ? 100 : geometry.blockLength + 100);
+          call !== 'append' || aim < 0.35 ? 0 : aim < 0.55 ? 1 + geometry.blockLength + int(random, 40) : int(random, aim < 0.7 ? 100 : geometry.blockLength + 100);
         chip.powerCut.arm({ afterBytes, eraseModel, random });
       }
       try {
         if (call === 'append') append();
+        else if (call === 'reclaim') reclaim();
         else ack();
       } catch (e) {
         if (!(e instanceof PowerLossError)) throw e;
@@ -456,7 +473,7 @@ describe('FlashBoardingLog under power cuts (seeded fuzzing)', () => {
     for (let run = 0; run < RUNS; run++) fuzzRun(BASE_SEED + run, tally);
     const kinds = Object.fromEntries(tally.byKind);
     const calls = Object.fromEntries(tally.byCall);
-    console.log(`flash-log power cuts: ${tally.cuts} cuts, ${tally.cleanReboots} clean reboots, ${tally.appends} appends, ${tally.refused} refused, ${tally.acks} acks; ` +
+    console.log(`flash-log power cuts: ${tally.cuts} cuts, ${tally.cleanReboots} clean reboots, ${tally.appends} appends, ${tally.refused} refused, ${tally.acks} acks, ${tally.reclaims} blocks retired by housekeeping; ` +
       `cut records found whole ${tally.cutRecordsFound}, cut acks that took ${tally.cutAcksFound}; by flash operation ${JSON.stringify(kinds)}; by call ${JSON.stringify(calls)}`);
     // The coverage below is what the default seeds reach; a run with other seeds checks the promises only.
     if (process.env.FUZZ_RUNS !== undefined || process.env.FUZZ_SEED !== undefined) return;
@@ -466,6 +483,8 @@ describe('FlashBoardingLog under power cuts (seeded fuzzing)', () => {
       expect(tally.byKind.get(kind) ?? 0, `cuts during ${kind}`).toBeGreaterThanOrEqual(40);
     }
     expect(tally.byCall.get('format') ?? 0, 'cuts while formatting a blank partition').toBeGreaterThan(0);
+    expect(tally.byCall.get('reclaim') ?? 0, 'cuts during housekeeping').toBeGreaterThanOrEqual(20);
+    expect(tally.reclaims, 'blocks retired by housekeeping').toBeGreaterThanOrEqual(100);
     expect(tally.refused, 'appends refused by a full ring').toBeGreaterThan(100);
   });
 });

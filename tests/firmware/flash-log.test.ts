@@ -174,6 +174,45 @@ describe('flash boarding log: reclaiming blocks', () => {
   });
 });
 
+describe('flash boarding log: retention', () => {
+  it('forgets acknowledged blocks older than the cut-off, oldest first, never an unacknowledged one, and a boot reads only what is kept', () => {
+    const c = chip(8);
+    let log = open(c);
+    // Header + trip name + 6 boardings a block: records 1-6 in block 0, 7-12 in block 1, ...
+    for (let i = 1; i <= 30; i++) log.append(entry(i, { ticket: ticket(i), time: T0 + i * 3600 }));
+    log.markAcked(15);
+    const erasesBefore = Array.from(c.eraseCounts('boardings'));
+    // Blocks 0 and 1 are acknowledged and older than the cut-off; block 2 holds unacknowledged 16-18.
+    expect(log.reclaim(T0 + 100 * 3600, 5)).toBe(2);
+    expect(log.reclaim(T0 + 100 * 3600, 5)).toBe(0);
+    expect(log.get(ticket(3))).toBeUndefined();
+    expect(log.get(ticket(13))).toEqual({ boardings: 1, lastTrip: 'K101-0830', lastTime: T0 + 13 * 3600 });
+    expect(log.read(1, 100).map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 16));
+    // Retiring is one byte: the erase waits for the head, so wear is unchanged.
+    expect(Array.from(c.eraseCounts('boardings'))).toEqual(erasesBefore);
+    const status = log.status();
+    log = reboot(c);
+    expect(log.recovery.records).toBe(18);
+    expect(log.status()).toMatchObject({ ackedSeq: 15, nextSeq: 31, unacked: status.unacked, records: 18 });
+    expect(log.get(ticket(3))).toBeUndefined();
+    expect(log.get(ticket(13))).toBeDefined();
+  });
+
+  it('keeps a block while any record in it is newer than the cut-off, and everything after it', () => {
+    const c = chip(8);
+    const log = open(c);
+    for (let i = 1; i <= 18; i++) log.append(entry(i, { time: T0 + i }));
+    log.markAcked(18);
+    expect(log.reclaim(T0 + 6, 5)).toBe(0);
+    expect(log.reclaim(T0 + 7, 5)).toBe(1);
+    expect(log.reclaim(T0 + 7, 5)).toBe(0);
+    // The head is never retired, however old.
+    expect(log.reclaim(T0 + 1000, 5)).toBe(1);
+    expect(log.status().records).toBe(6);
+    expect(log.append(entry(19))!.seq).toBe(19);
+  });
+});
+
 describe('flash boarding log: full of unacknowledged records', () => {
   it('refuses and counts instead of overwriting, stays full through a reboot, and takes records again once acknowledged', () => {
     const c = chip(3);
