@@ -75,6 +75,8 @@ export class SimulatedValidator {
   readonly display: RecordingDisplay;
   readonly clock: SimClock;
   readonly flash: FlashChip;
+  /** The firmware's randomness: the same seeded generator as the scan engine's bursts. */
+  readonly random: Random;
   readonly events: DecisionEvent[] = [];
   readonly #options: SimulatedValidatorOptions;
   readonly #random: () => number;
@@ -93,6 +95,8 @@ export class SimulatedValidator {
     this.board = { ...base, scanner };
     this.loop = new HostLoop();
     this.#random = seededRandom(options.seed ?? 1);
+    const rng = this.#random;
+    this.random = Object.freeze({ bytes: (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256)) });
     this.clock = new SimClock(this.loop, { epochMs: options.epochMs, ...options.clock });
     this.display = new RecordingDisplay(this.loop, { onShow: options.onShow });
     this.flash = options.flash ?? defaultChip(this.board, options);
@@ -137,8 +141,7 @@ export class SimulatedValidator {
   boot(): BootReport {
     const o = this.#options;
     const verifier = costedVerifier(o.verifier ?? nobleVerifier, this.loop, o.verifyCostMs ?? 0);
-    const rng = this.#random;
-    const random: Random = { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256)) };
+    const random = this.random;
     const sim = this;
     this.#storage = openFlashStorage({ flash: this.flash, board: this.board, random, ticks: () => this.clock.ticks() });
     if (!this.#booted) {

@@ -6,10 +6,10 @@
  * and the same test surface as SimulatedValidator, so one script can run on
  * both and the results be compared.
  *
- * Randomness: the firmware's Random draws from its own generator seeded with
- * `seed`. On Node the firmware and the scan engine's bursts share one
- * generator; with `chunking: false` the engine draws nothing, so both runs
- * see the same random bytes and their flash contents match byte for byte.
+ * Randomness: the firmware's Random is the hardware's (SimulatedValidator's
+ * `random`), the same seeded generator the scan engine's bursts draw from,
+ * as on Node, so both runs see the same random bytes and their flash
+ * contents match byte for byte.
  */
 import type { BootReport, DecisionEvent } from '../../../firmware/app/validator.js';
 import type { BoardConfig } from '../../../firmware/board/board.js';
@@ -19,7 +19,6 @@ import type { RecordingDisplay } from '../../display/recording-display.js';
 import type { FlashChip } from '../../host/flash.js';
 import type { HostLoop } from '../../host/loop.js';
 import type { HostDevice } from '../../host/provider.js';
-import { seededRandom } from '../../platform/seeded-random.js';
 import type { SimClock } from '../../platform/sim-clock.js';
 import { loopTimers } from '../../platform/sim-timers.js';
 import type { ScannerEmulator } from '../../scanner/emulator.js';
@@ -54,8 +53,7 @@ export class XsValidator {
     const o = { ...options };
     this.#options = o;
     this.hardware = new SimulatedValidator({ ...o, verifier: undefined, onDecision: undefined });
-    const rng = seededRandom(o.seed ?? 1);
-    this.#random = { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256)) };
+    this.#random = this.hardware.random;
     const self = this;
     this.#worker = new XsWorker({
       name: o.name ?? 'xs-validator',
