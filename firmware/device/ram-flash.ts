@@ -110,7 +110,7 @@ export class RamFlash implements FlashProvider {
 /** The board's data partitions (manifests/esp32/partitions.csv), in 4 KiB erase blocks. */
 export const HOST_PARTITIONS: Readonly<Record<string, PartitionSize>> = Object.freeze({
   boardings: Object.freeze({ blocks: 256, blockLength: 4096 }),
-  settings: Object.freeze({ blocks: 16, blockLength: 4096 }),
+  settings: Object.freeze({ blocks: 64, blockLength: 4096 }),
 });
 
 const flash: FlashProvider = new RamFlash(HOST_PARTITIONS);

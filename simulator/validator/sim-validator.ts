@@ -54,7 +54,7 @@ export interface SimulatedValidatorOptions {
   readonly config?: Partial<Record<ConfigKind, Uint8Array>>;
   /**
    * The board's flash chip, holding the board's log and settings partitions.
-   * Default: a new chip with a 1 MiB log and a 64 KiB settings partition in
+   * Default: a new chip with a 1 MiB log and a 256 KiB settings partition in
    * memory (or files, with `flashBacking`).
    */
   readonly flash?: FlashChip;
@@ -255,7 +255,7 @@ function defaultChip(board: BoardConfig, options: SimulatedValidatorOptions): Fl
   return new FlashChip({
     partitions: {
       [board.flash.log]: { size: options.logSize ?? 1 << 20, backing: backing(board.flash.log) },
-      [board.flash.store]: { size: 64 * 1024, backing: backing(board.flash.store) },
+      [board.flash.store]: { size: 256 * 1024, backing: backing(board.flash.store) },
     },
   });
 }

@@ -92,6 +92,19 @@ describe('flash settings store', () => {
     expect(c.wear('settings').conflictingBytes).toBe(0);
   });
 
+  it("the board's 256 KiB partition holds a deny list of 15,000 revoked tickets beside the trust list and trips, through updates", () => {
+    const c = new FlashChip({ partitions: { settings: { size: 256 * 1024 } } });
+    let store = open(c);
+    for (let version = 1; version <= 3; version++) {
+      store.set('cfg/trust', bytes(2_000, version));
+      store.set('cfg/trips', bytes(6_000, version));
+      store.set('cfg/deny', bytes(15_000 * 8 + 200, version));
+    }
+    store = reboot(c);
+    expect(store.get('cfg/deny')).toEqual(bytes(15_000 * 8 + 200, 3));
+    expect(store.get('cfg/trust')).toEqual(bytes(2_000, 3));
+  });
+
   it('needs an even number of blocks (two areas)', () => {
     expect(() => open(chip(3))).toThrow(RangeError);
   });

@@ -182,7 +182,7 @@ describe('RamFlash', () => {
   it('is sized for the firmware on the host target as on the board', () => {
     const flash = new RamFlash(HOST_PARTITIONS);
     expect(flash.open({ path: 'boardings' }).status().size).toBe(1024 * 1024);
-    expect(flash.open({ path: 'settings' }).status().size).toBe(64 * 1024);
+    expect(flash.open({ path: 'settings' }).status().size).toBe(256 * 1024);
   });
 });
 

@@ -220,11 +220,11 @@ describe('the partition table (manifests/esp32/partitions.csv)', () => {
     expect(apps[0].size).toBeGreaterThanOrEqual(2 * 1024 * 1024);
   });
 
-  it('has the boarding log (at least 1 MiB) and the settings store (64 KiB) the board names, as data partitions', () => {
+  it('has the boarding log (at least 1 MiB) and the settings store (256 KiB) the board names, as data partitions', () => {
     expect(byName.get('boardings')?.type).toBe('data');
     expect(byName.get('boardings')!.size).toBeGreaterThanOrEqual(1024 * 1024);
     expect(byName.get('settings')?.type).toBe('data');
-    expect(byName.get('settings')!.size).toBe(64 * 1024);
+    expect(byName.get('settings')!.size).toBe(256 * 1024);
     for (const name of Object.values(VALIDATOR_BOARD_V1.flash)) expect(byName.get(name)?.type, name).toBe('data');
   });
 
