@@ -348,13 +348,18 @@ export class FlashBoardingLog implements BoardingLog {
     block.minSeq = 0;
     block.maxSeq = 0;
     block.maxTime = 0;
-    // The head moves before the erase: if it fails, the next append tries the block after.
+    const header = { generation: this.#generation + 1, firstSeq: this.#nextSeq, erases: block.erases + 1, logId: this.#logId };
+    try {
+      this.#partition.eraseBlock(b);
+      block.erases++;
+      this.#write(b, 0, encodeHeader(header));
+    } catch (e) {
+      // The head stays where it was, full: the next append tries this block again.
+      this.#tail = this.#slots;
+      throw e;
+    }
+    this.#generation++;
     this.#head = b;
-    this.#tail = this.#slots;
-    this.#partition.eraseBlock(b);
-    block.erases++;
-    const header = { generation: ++this.#generation, firstSeq: this.#nextSeq, erases: block.erases, logId: this.#logId };
-    this.#write(b, 0, encodeHeader(header));
     block.header = { ...header, retired: false };
     this.#tail = 1;
     this.#headTrips = new Map();

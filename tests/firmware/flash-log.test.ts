@@ -174,6 +174,25 @@ describe('flash boarding log: reclaiming blocks', () => {
   });
 });
 
+describe('flash boarding log: a chip that refuses an operation', () => {
+  it('a refused erase or header write fails that append only; the next one takes the same block, and nothing is lost', () => {
+    const c = chip(3);
+    let log = open(c);
+    for (let i = 1; i <= 6; i++) log.append(entry(i));
+    c.failNext('erase', 'boardings');
+    expect(() => log.append(entry(7))).toThrow(/eraseBlock\(\) failed/);
+    c.failNext('write', 'boardings');
+    expect(() => log.append(entry(8))).toThrow(/write\(\) failed/);
+    const next = log.append(entry(9))!;
+    expect(next.seq).toBe(7);
+    expect(log.status()).toMatchObject({ records: 7, unacked: 7, full: false });
+    log = reboot(c);
+    expect(log.read(1, 100).map((r) => r.time)).toEqual([1, 2, 3, 4, 5, 6, 9].map((i) => T0 + i));
+    expect(log.append(entry(10))!.seq).toBe(8);
+    expect(c.eraseCounts('boardings')).toEqual(Uint32Array.from([1, 2, 0]));
+  });
+});
+
 describe('flash boarding log: retention', () => {
   it('forgets acknowledged blocks older than the cut-off, oldest first, never an unacknowledged one, and a boot reads only what is kept', () => {
     const c = chip(8);
