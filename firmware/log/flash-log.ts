@@ -12,6 +12,8 @@
  *   there is acknowledged; that block is marked retired, erased and given a
  *   new header. A ring full of unacknowledged records refuses the append
  *   and counts it: nothing unacknowledged is ever overwritten.
+ * - reclaim() retires old, fully acknowledged blocks ahead of the head
+ *   (housekeeping), so they stop counting and boot stops reading them.
  * - Construction recovers: every block header and slot is read once to find
  *   the head, the tail, the next sequence number, the acknowledged point and
  *   the used-ticket state.
