@@ -15,10 +15,10 @@ import { Decision, REASONS } from '../../protocol/validate/reasons.js';
 import { tripKey, type BoardingEntry, type BoardingRecord } from '../../firmware/log/boarding-log.js';
 import { FlashBoardingLog } from '../../firmware/log/flash-log.js';
 import type { Random } from '../../firmware/platform/random.js';
-import type { BufferSource, FlashPartition, FlashStatus } from '../../firmware/types/ecma419.js';
 import { FlashChip } from '../../simulator/host/flash.js';
 import { EraseCutModel, PowerLossError } from '../../simulator/host/power-cut.js';
 import { seededRandom } from '../../simulator/platform/seeded-random.js';
+import { WatchedPartition, count, int, pick, sameBytes, type FlashOperation, type Rng } from '../support/power-cut-fuzz.js';
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 0x10c5eed);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
@@ -47,16 +47,6 @@ const TRIPS: ReadonlyArray<{ readonly id: string; readonly serviceDate: number }
 const REJECTS = Object.values(REASONS).filter((r) => r.decision === Decision.REJECT);
 const ACCEPTS = Object.values(REASONS).filter((r) => r.decision === Decision.ACCEPT);
 
-type Rng = () => number;
-
-function int(random: Rng, below: number): number {
-  return Math.floor(random() * below);
-}
-
-function pick<T>(random: Rng, items: readonly T[]): T {
-  return items[int(random, items.length)];
-}
-
 function randomSource(random: Rng): Random {
   return { bytes: (n: number) => Uint8Array.from({ length: n }, () => int(random, 256)) };
 }
@@ -64,70 +54,21 @@ function randomSource(random: Rng): Random {
 /** What the flash was doing when the power went, for the coverage tally. */
 type CutKind = 'record' | 'trip' | 'ack mark' | 'retire mark' | 'erase (prefix)' | 'erase (suffix)' | 'erase (scatter)' | 'header';
 
-/**
- * The partition the log is given, passed straight through to the simulated
- * chip; it only remembers the last operation so a cut can be classified.
- */
-class WatchedPartition implements FlashPartition {
-  readonly #inner: FlashPartition;
-  readonly #blockLength: number;
-  last: { readonly erase: boolean; readonly offset: number; readonly length: number; readonly first: number } | undefined;
-
-  constructor(inner: FlashPartition) {
-    this.#inner = inner;
-    this.#blockLength = inner.status().blockLength;
-  }
-
-  get format(): 'buffer' {
-    return 'buffer';
-  }
-
-  read(byteLength: number, byteOffset: number): ArrayBuffer;
-  read(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): number;
-  read(target: number | ArrayBuffer | ArrayBufferView, byteOffset: number): ArrayBuffer | number {
-    return typeof target === 'number' ? this.#inner.read(target, byteOffset) : this.#inner.read(target, byteOffset);
-  }
-
-  write(data: BufferSource, byteOffset: number): void {
-    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-    this.last = { erase: false, offset: byteOffset, length: bytes.length, first: bytes[0] };
-    this.#inner.write(data, byteOffset);
-  }
-
-  eraseBlock(start: number, end?: number): void {
-    this.last = { erase: true, offset: start * this.#blockLength, length: ((end ?? start + 1) - start) * this.#blockLength, first: 0xff };
-    this.#inner.eraseBlock(start, end);
-  }
-
-  status(): FlashStatus {
-    return this.#inner.status();
-  }
-
-  close(): void {
-    this.#inner.close();
-  }
-
-  kindOfLast(model: EraseCutModel): CutKind {
-    const op = this.last;
-    if (!op) throw new Error('power cut before any flash operation');
-    if (op.erase) return `erase (${model})`;
-    const inBlock = op.offset % this.#blockLength;
-    if (op.length === 1) return inBlock < 32 ? 'retire mark' : 'ack mark';
-    if (inBlock === 0) return 'header';
-    return op.first === 0x54 ? 'trip' : 'record';
-  }
-}
-
-function sameTicket(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** What the flash was doing when the power cut `op`. */
+function kindOf(op: FlashOperation | undefined, blockLength: number, model: EraseCutModel): CutKind {
+  if (!op) throw new Error('power cut before any flash operation');
+  if (op.erase) return `erase (${model})`;
+  const inBlock = op.offset % blockLength;
+  if (op.length === 1) return inBlock < 32 ? 'retire mark' : 'ack mark';
+  if (inBlock === 0) return 'header';
+  return op.first === 0x54 ? 'trip' : 'record';
 }
 
 function sameRecord(a: BoardingRecord, b: BoardingRecord): boolean {
   return (
     a.seq === b.seq &&
     a.time === b.time &&
-    sameTicket(a.ticket, b.ticket) &&
+    sameBytes(a.ticket, b.ticket) &&
     a.trip === b.trip &&
     a.serviceDate === b.serviceDate &&
     a.decision === b.decision &&
@@ -217,10 +158,6 @@ function newTally(): Tally {
   return { cuts: 0, cleanReboots: 0, byKind: new Map(), byCall: new Map(), appends: 0, refused: 0, acks: 0, reclaims: 0, cutRecordsFound: 0, cutAcksFound: 0 };
 }
 
-function count<K>(map: Map<K, number>, key: K): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
 /** Used-ticket state as the surviving records say it: the latest boarding (by time, then by order) wins. */
 function expectedUsage(records: readonly BoardingRecord[]): {
   tickets: Map<string, { boardings: number; lastTrip: string; lastTime: number }>;
@@ -270,7 +207,7 @@ function fuzzRun(seed: number, tally: Tally): void {
 
   const cutHappened = (call: string): void => {
     tally.cuts++;
-    count(tally.byKind, partition.kindOfLast(eraseModel));
+    count(tally.byKind, kindOf(partition.last, geometry.blockLength, eraseModel));
     count(tally.byCall, call);
     must(!chip.powered, () => 'a PowerLossError with the power on');
   };

@@ -14,10 +14,10 @@
 import { assert, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../protocol/bytes.js';
 import { FlashStore, StoreLayout } from '../../firmware/store/flash-store.js';
-import type { BufferSource, FlashPartition, FlashStatus } from '../../firmware/types/ecma419.js';
 import { FlashChip, FlashOperationError } from '../../simulator/host/flash.js';
 import { EraseCutModel, PowerLossError } from '../../simulator/host/power-cut.js';
 import { seededRandom } from '../../simulator/platform/seeded-random.js';
+import { WatchedPartition, count, int, pick, sameBytes, type FlashOperation } from '../support/power-cut-fuzz.js';
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 0x57043);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
@@ -33,78 +33,14 @@ const GEOMETRIES: ReadonlyArray<{ readonly blocks: number; readonly blockLength:
 
 const KEYS = ['config/keys', 'config/trips', 'trip', 'тариф', 'k'] as const;
 
-type Rng = () => number;
-
-function int(random: Rng, below: number): number {
-  return Math.floor(random() * below);
-}
-
-function pick<T>(random: Rng, items: readonly T[]): T {
-  return items[int(random, items.length)];
-}
-
 type CutKind = 'entry' | 'compaction erase (prefix)' | 'compaction erase (suffix)' | 'compaction erase (scatter)' | 'compaction copy' | 'area header';
 
-/** Passes everything to the simulated chip; remembers what it was doing when the power went. */
-class WatchedPartition implements FlashPartition {
-  readonly #inner: FlashPartition;
-  readonly #areaSize: number;
-  /** An erase since the last reset(): writes after it are compaction copies. */
-  #erased = false;
-  last: { readonly erase: boolean; readonly offset: number; readonly length: number; readonly afterErase: boolean } | undefined;
-
-  constructor(inner: FlashPartition) {
-    this.#inner = inner;
-    this.#areaSize = inner.status().size / 2;
-  }
-
-  get format(): 'buffer' {
-    return 'buffer';
-  }
-
-  read(byteLength: number, byteOffset: number): ArrayBuffer;
-  read(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): number;
-  read(target: number | ArrayBuffer | ArrayBufferView, byteOffset: number): ArrayBuffer | number {
-    return typeof target === 'number' ? this.#inner.read(target, byteOffset) : this.#inner.read(target, byteOffset);
-  }
-
-  write(data: BufferSource, byteOffset: number): void {
-    this.last = { erase: false, offset: byteOffset, length: data.byteLength, afterErase: this.#erased };
-    this.#inner.write(data, byteOffset);
-  }
-
-  eraseBlock(start: number, end?: number): void {
-    this.#erased = true;
-    this.last = { erase: true, offset: 0, length: 0, afterErase: true };
-    this.#inner.eraseBlock(start, end);
-  }
-
-  status(): FlashStatus {
-    return this.#inner.status();
-  }
-
-  close(): void {
-    this.#inner.close();
-  }
-
-  /** A new call to the store starts. */
-  reset(): void {
-    this.#erased = false;
-    this.last = undefined;
-  }
-
-  kindOfLast(model: EraseCutModel): CutKind {
-    const op = this.last;
-    if (!op) throw new Error('power cut before any flash operation');
-    if (op.erase) return `compaction erase (${model})`;
-    if (op.offset % this.#areaSize === 0 && op.length === StoreLayout.HEADER) return 'area header';
-    return op.afterErase ? 'compaction copy' : 'entry';
-  }
-}
-
-function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** What the flash was doing when the power cut `op`; `areaSize` tells the area headers apart. */
+function kindOf(op: FlashOperation | undefined, areaSize: number, model: EraseCutModel): CutKind {
+  if (!op) throw new Error('power cut before any flash operation');
+  if (op.erase) return `compaction erase (${model})`;
+  if (op.offset % areaSize === 0 && op.length === StoreLayout.HEADER) return 'area header';
+  return op.afterErase ? 'compaction copy' : 'entry';
 }
 
 function show(v: Uint8Array | undefined): string {
@@ -121,10 +57,6 @@ interface Tally {
   full: number;
   cutCallsThatTook: number;
   cutCallsThatDidNot: number;
-}
-
-function count<K>(map: Map<K, number>, key: K): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
 }
 
 function fuzzRun(seed: number, tally: Tally): void {
@@ -149,7 +81,7 @@ function fuzzRun(seed: number, tally: Tally): void {
 
   const cutHappened = (call: string): void => {
     tally.cuts++;
-    count(tally.byKind, partition.kindOfLast(eraseModel));
+    count(tally.byKind, kindOf(partition.last, areaSize, eraseModel));
     count(tally.byCall, call);
   };
 
@@ -186,28 +118,28 @@ function fuzzRun(seed: number, tally: Tally): void {
       const before = promised.get(key);
       if (cut?.key === key) {
         const after = cut.value;
-        must(same(got, before) || same(got, after), () => `"${key}" holds ${show(got)}: neither its old value (${show(before)}) nor the one being written when the power went (${show(after)})`);
-        if (!same(before, after)) {
-          if (same(got, after)) tally.cutCallsThatTook++;
+        must(sameBytes(got, before) || sameBytes(got, after), () => `"${key}" holds ${show(got)}: neither its old value (${show(before)}) nor the one being written when the power went (${show(after)})`);
+        if (!sameBytes(before, after)) {
+          if (sameBytes(got, after)) tally.cutCallsThatTook++;
           else tally.cutCallsThatDidNot++;
         }
         // Whichever it is now, it must stay.
         if (got) promised.set(key, got);
         else promised.delete(key);
       } else {
-        must(same(got, before), () => `"${key}" holds ${show(got)}, its last set()/delete() left ${show(before)}`);
+        must(sameBytes(got, before), () => `"${key}" holds ${show(got)}, its last set()/delete() left ${show(before)}`);
       }
     }
     cut = undefined;
   };
 
   const quickCheck = (): void => {
-    for (const key of KEYS) must(same(store.get(key), promised.get(key)), () => `"${key}" holds ${show(store.get(key))}, expected ${show(promised.get(key))}`);
+    for (const key of KEYS) must(sameBytes(store.get(key), promised.get(key)), () => `"${key}" holds ${show(store.get(key))}, expected ${show(promised.get(key))}`);
   };
 
   const step = (): string => {
     const key = pick(random, KEYS);
-    partition.reset();
+    partition.mark();
     if (random() < 0.25) {
       where = `delete("${key}")`;
       cut = { key, value: undefined };
@@ -230,7 +162,7 @@ function fuzzRun(seed: number, tally: Tally): void {
       // No room: nothing changed.
       tally.full++;
       cut = undefined;
-      must(same(store.get(key), promised.get(key)), () => `a set() refused for lack of room changed "${key}"`);
+      must(sameBytes(store.get(key), promised.get(key)), () => `a set() refused for lack of room changed "${key}"`);
       return 'set';
     }
     cut = undefined;
