@@ -18,6 +18,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import type { BufferSource, FlashOpenOptions, FlashPartition, FlashProvider, FlashStatus } from '../../firmware/types/ecma419.js';
+import { bufferBytes } from './buffer-bytes.js';
 import { PowerCut, randomByte, EraseCutModel } from './power-cut.js';
 
 export const FlashDefaults = Object.freeze({
@@ -241,9 +242,9 @@ function wearReport(store: Store): FlashWear {
 
 /** The bytes of an ArrayBuffer or view, without copying. */
 function bytesOf(source: unknown, what: string): Uint8Array {
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  throw new TypeError(`${what}: ArrayBuffer or view required`);
+  const bytes = bufferBytes(source);
+  if (!bytes) throw new TypeError(`${what}: ArrayBuffer or view required`);
+  return bytes;
 }
 
 function checkInteger(value: unknown, what: string): number {

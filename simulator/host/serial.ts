@@ -5,6 +5,7 @@
  * straight from the UART's hardware FIFO (see uart.ts).
  */
 import type { BufferSource, Serial, SerialConstructor, SerialOptions } from '../../firmware/types/ecma419.js';
+import { bufferBytes } from './buffer-bytes.js';
 import type { HostLoop } from './loop.js';
 import type { UartConnection, UartPort } from './uart.js';
 
@@ -16,9 +17,9 @@ function checkFormat(format: unknown): Format {
 }
 
 function toBytes(data: BufferSource): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError('Serial: write() in "buffer" format takes an ArrayBuffer or a view');
+  const bytes = bufferBytes(data);
+  if (!bytes) throw new TypeError('Serial: write() in "buffer" format takes an ArrayBuffer or a view');
+  return bytes;
 }
 
 export function serialClass(loop: HostLoop, ports: ReadonlyMap<number, UartPort>): SerialConstructor {

@@ -5,6 +5,7 @@
  * options copied at construction, callbacks run with `this` the instance,
  * statics (Digital.Input) in place, buffers filled where the interface says.
  */
+import { bufferBytes } from '../../host/buffer-bytes.js';
 import type { GuestChannel } from '../guest/channel.js';
 import {
   BRIDGED, BridgeOp, isMark,
@@ -177,14 +178,9 @@ export class GuestBridge {
 
 /** Copies the host's bytes back into the guest's buffer (an ArrayBuffer or a view of one). */
 function copyInto(target: unknown, bytes: unknown): void {
-  const dest = asBytes(target);
-  const src = asBytes(bytes);
+  const dest = bufferBytes(target);
+  const src = bufferBytes(bytes);
   if (!dest || !src) return;
   dest.set(src.subarray(0, dest.byteLength));
 }
 
-function asBytes(v: unknown): Uint8Array | undefined {
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  return undefined;
-}
