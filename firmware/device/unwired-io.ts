@@ -5,22 +5,21 @@
  * serial port without a device never receives. The validator boots and
  * decides on screen; LEDs, buzzer and buttons need the board.
  */
+import { DigitalEdge, DigitalMode } from '../types/digital-modes.js';
 import type {
   Digital, DigitalConstructor, DigitalOptions, PWM, PWMConstructor, PWMOptions, Serial, SerialConstructor, SerialOptions,
 } from '../types/ecma419.js';
 
-/** Mode and edge constants as Moddable's embedded:io/digital defines them. */
-const MODE = Object.freeze({ Input: 0, InputPullUp: 1, InputPullDown: 2, InputPullUpDown: 3, Output: 8, OutputOpenDrain: 9 });
 
 class UnwiredDigitalPin implements Digital {
-  static readonly Input = MODE.Input;
-  static readonly InputPullUp = MODE.InputPullUp;
-  static readonly InputPullDown = MODE.InputPullDown;
-  static readonly InputPullUpDown = MODE.InputPullUpDown;
-  static readonly Output = MODE.Output;
-  static readonly OutputOpenDrain = MODE.OutputOpenDrain;
-  static readonly Rising = 1;
-  static readonly Falling = 2;
+  static readonly Input = DigitalMode.Input;
+  static readonly InputPullUp = DigitalMode.InputPullUp;
+  static readonly InputPullDown = DigitalMode.InputPullDown;
+  static readonly InputPullUpDown = DigitalMode.InputPullUpDown;
+  static readonly Output = DigitalMode.Output;
+  static readonly OutputOpenDrain = DigitalMode.OutputOpenDrain;
+  static readonly Rising = DigitalEdge.Rising;
+  static readonly Falling = DigitalEdge.Falling;
 
   readonly format = 'number' as const;
   readonly #output: boolean;
@@ -30,9 +29,9 @@ class UnwiredDigitalPin implements Digital {
   constructor(options: DigitalOptions) {
     const o = { ...options };
     if (!Number.isInteger(o.pin) || o.pin < 0) throw new RangeError('invalid pin');
-    this.#output = o.mode === MODE.Output || o.mode === MODE.OutputOpenDrain;
+    this.#output = o.mode === DigitalMode.Output || o.mode === DigitalMode.OutputOpenDrain;
     // A pulled-up input rests high; everything else rests low.
-    this.#level = o.mode === MODE.InputPullUp ? 1 : 0;
+    this.#level = o.mode === DigitalMode.InputPullUp ? 1 : 0;
   }
 
   read(): number {

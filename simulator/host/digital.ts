@@ -13,23 +13,11 @@
  * A floating input reads 0 — real hardware reads noise; the simulator stays
  * deterministic. Both pulls at once (InputPullUpDown) counts as floating.
  */
+import { DigitalEdge, DigitalMode } from '../../firmware/types/digital-modes.js';
 import type { Digital as DigitalInstance, DigitalConstructor, DigitalOptions } from '../../firmware/types/ecma419.js';
 import type { EventHandle, HostLoop } from './loop.js';
 
-/** Moddable's mode numbers (embedded:io/digital). */
-export const DigitalMode = Object.freeze({
-  Input: 0,
-  InputPullUp: 1,
-  InputPullDown: 2,
-  InputPullUpDown: 3,
-  Output: 8,
-  OutputOpenDrain: 9,
-} as const);
-export type DigitalMode = (typeof DigitalMode)[keyof typeof DigitalMode];
-
-/** Edge bits for onReadable; Rising | Falling for both. */
-export const DigitalEdge = Object.freeze({ Rising: 1, Falling: 2 } as const);
-export type DigitalEdge = (typeof DigitalEdge)[keyof typeof DigitalEdge];
+export { DigitalEdge, DigitalMode };
 
 /** One write that changed a digital output. */
 export interface OutputChange {
