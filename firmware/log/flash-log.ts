@@ -33,7 +33,6 @@ import {
   MARK,
   RETIRED_OFFSET,
   SlotKind,
-  decodeBoarding,
   decodeHeader,
   decodeTrip,
   encodeBoarding,
@@ -387,8 +386,8 @@ export class FlashBoardingLog implements BoardingLog {
   /** Everything whole in one block; undefined if its header is not live. */
   #parse(bytes: Uint8Array): BlockContents | undefined {
     const records: Array<{ readonly slot: number; readonly record: BoardingRecord; readonly acked: boolean }> = [];
-    const walked = this.#walk(bytes, (slot, offset, trips) => {
-      const r = decodeBoarding(bytes, offset)!;
+    const walked = this.#walk(bytes, (slot, offset, trips, slots) => {
+      const r = slots.record(offset);
       const trip = r.tripIndex ? trips.get(r.tripIndex) : undefined;
       const record: BoardingRecord = {
         seq: r.seq,

@@ -141,18 +141,19 @@ export function encodeBoarding(r: Omit<StoredBoarding, 'acked'>): Uint8Array {
   out[B.OVERRIDE] = u8(r.override);
   out[B.PASSENGERS] = u8(r.passengers);
   out[B.FLAGS] = r.ticket ? FLAG_TICKET : 0;
-  v.setUint32(B.CRC, boardingCrc(out), true);
+  v.setUint32(B.CRC, boardingCrc(out, 0), true);
   return out;
 }
 
-function boardingCrc(s: Uint8Array): number {
-  // The ack mark is written later, so it stays out of the CRC.
-  return crc32(s, B.ACK + 1, B.CRC, crc32(s, 0, B.ACK));
+/** CRC of the boarding slot at `offset`: the ack mark is written later, so it stays out. */
+function boardingCrc(bytes: Uint8Array, offset: number): number {
+  return crc32(bytes, offset + B.ACK + 1, offset + B.CRC, crc32(bytes, offset, offset + B.ACK));
 }
 
 /**
- * The boarding slots of one block, read field by field without building a
- * record for each: boot recovery's path, which touches every record.
+ * The boarding slots of one block, read where they lie: whether a slot holds
+ * a whole record, and its fields one by one (boot recovery reads only those
+ * it needs, for every record) or as a whole record.
  */
 export class BoardingSlots {
   readonly #bytes: Uint8Array;
@@ -167,7 +168,7 @@ export class BoardingSlots {
   whole(offset: number): boolean {
     const s = this.#bytes;
     if (offset + LogLayout.SLOT > s.length || s[offset + B.KIND] !== SlotKind.BOARDING || !CODE_DECISION[s[offset + B.DECISION]]) return false;
-    return this.#view.getUint32(offset + B.CRC, true) === crc32(s, offset + B.ACK + 1, offset + B.CRC, crc32(s, offset, offset + B.ACK));
+    return this.#view.getUint32(offset + B.CRC, true) === boardingCrc(s, offset);
   }
 
   seq(offset: number): number {
@@ -198,27 +199,23 @@ export class BoardingSlots {
   ticketAt(offset: number): number {
     return this.#bytes[offset + B.FLAGS] & FLAG_TICKET ? offset + B.TICKET : -1;
   }
-}
 
-/** The boarding record in the slot at `offset`, or undefined if the slot does not hold a whole one. */
-export function decodeBoarding(bytes: Uint8Array, offset: number): StoredBoarding | undefined {
-  const s = bytes.subarray(offset, offset + LogLayout.SLOT);
-  if (s.length < LogLayout.SLOT || s[B.KIND] !== SlotKind.BOARDING) return undefined;
-  const v = view(s);
-  if (v.getUint32(B.CRC, true) !== boardingCrc(s)) return undefined;
-  const decision = CODE_DECISION[s[B.DECISION]];
-  if (!decision) return undefined;
-  return {
-    seq: v.getUint32(B.SEQ, true),
-    time: v.getUint32(B.TIME, true),
-    ticket: s[B.FLAGS] & FLAG_TICKET ? s.slice(B.TICKET, B.TICKET + LogLayout.TICKET_HASH) : undefined,
-    tripIndex: s[B.TRIP],
-    decision,
-    reason: s[B.REASON],
-    override: s[B.OVERRIDE],
-    passengers: s[B.PASSENGERS],
-    acked: s[B.ACK] !== ERASED,
-  };
+  /** The whole record in the slot at `offset` (check whole() first). */
+  record(offset: number): StoredBoarding {
+    const s = this.#bytes;
+    const ticket = this.ticketAt(offset);
+    return {
+      seq: this.seq(offset),
+      time: this.time(offset),
+      ticket: ticket < 0 ? undefined : s.slice(ticket, ticket + LogLayout.TICKET_HASH),
+      tripIndex: this.tripIndex(offset),
+      decision: CODE_DECISION[s[offset + B.DECISION]]!,
+      reason: s[offset + B.REASON],
+      override: s[offset + B.OVERRIDE],
+      passengers: this.passengers(offset),
+      acked: this.acked(offset),
+    };
+  }
 }
 
 /** Slots a trip record with an id of `idLength` UTF-8 bytes takes: one for ids up to 21 bytes. */
