@@ -78,10 +78,7 @@ export class FlashStore implements KeyValueStore {
   get(key: string): Uint8Array | undefined {
     this.#check();
     const at = this.#index.get(key);
-    if (!at) return undefined;
-    const out = new Uint8Array(at.length);
-    if (at.length) this.#partition.read(out, at.offset);
-    return out;
+    return at && this.#read(at);
   }
 
   set(key: string, value: Uint8Array): void {
@@ -112,8 +109,8 @@ export class FlashStore implements KeyValueStore {
       // Compacting keeps every other key; it must leave room for this one.
       const live = this.#liveBytes(key);
       if (StoreLayout.HEADER + live + entry.length > this.#areaSize) throw new RangeError(`settings store full: ${value.length} bytes for "${key}" do not fit`);
-      // The new entry goes in before the new area's header: the switch carries the old value or the new, never neither.
-      this.#compact(key, flags & DELETED ? undefined : { keyBytes, entry, length: value.length });
+      // The change goes in before the new area's header: the switch carries the old value or the new, never neither.
+      this.#compact({ key, value: flags & DELETED ? undefined : value });
       return;
     }
     // After a write the chip refused, the area has a hole a boot scan would stop at: move on first.
@@ -128,7 +125,7 @@ export class FlashStore implements KeyValueStore {
       throw e;
     }
     if (flags & DELETED) this.#index.delete(key);
-    else this.#index.set(key, { offset: at + StoreLayout.ENTRY_HEAD + keyBytes.length, length: value.length });
+    else this.#index.set(key, valueAt(at, keyBytes, value));
   }
 
   /** Bytes the live entries take, leaving out `except`. */
@@ -138,34 +135,39 @@ export class FlashStore implements KeyValueStore {
     return total;
   }
 
-  /** Copies the live entries (but `except`) into the other area, which becomes current once its header is written. */
-  #compact(except?: string, extra?: { readonly keyBytes: Uint8Array; readonly entry: Uint8Array; readonly length: number }): void {
+  /**
+   * Copies the live entries into the other area, with `change` applied (its
+   * key set to its value, or dropped when the value is undefined); the other
+   * area becomes current once its header is written.
+   */
+  #compact(change?: { readonly key: string; readonly value: Uint8Array | undefined }): void {
     const to = 1 - this.#area;
     const base = to * this.#areaSize;
     this.#partition.eraseBlock(to * this.#areaBlocks, (to + 1) * this.#areaBlocks);
     const index = new Map<string, Located>();
     let tail: number = StoreLayout.HEADER;
-    for (const [key, at] of this.#index) {
-      if (key === except) continue;
-      const value = new Uint8Array(at.length);
-      if (at.length) this.#partition.read(value, at.offset);
+    const copy = (key: string, value: Uint8Array): void => {
       const keyBytes = utf8ToBytes(key);
       const entry = encodeEntry(keyBytes, value, 0);
       this.#partition.write(entry, base + tail);
-      index.set(key, { offset: base + tail + StoreLayout.ENTRY_HEAD + keyBytes.length, length: value.length });
+      index.set(key, valueAt(base + tail, keyBytes, value));
       tail += entry.length;
-    }
-    if (extra && except !== undefined) {
-      this.#partition.write(extra.entry, base + tail);
-      index.set(except, { offset: base + tail + StoreLayout.ENTRY_HEAD + extra.keyBytes.length, length: extra.length });
-      tail += extra.entry.length;
-    }
+    };
+    // One value at a time: an area can be larger than the RAM to spare.
+    for (const [key, at] of this.#index) if (key !== change?.key) copy(key, this.#read(at));
+    if (change?.value) copy(change.key, change.value);
     this.#partition.write(encodeAreaHeader(this.#generation + 1), base);
     this.#area = to;
     this.#generation++;
     this.#index = index;
     this.#tail = tail;
     this.#holed = false;
+  }
+
+  #read(at: Located): Uint8Array {
+    const out = new Uint8Array(at.length);
+    if (at.length) this.#partition.read(out, at.offset);
+    return out;
   }
 
   #open(): void {
@@ -209,6 +211,11 @@ export class FlashStore implements KeyValueStore {
     this.#tail = at;
     return isErased(bytes, at, bytes.length);
   }
+}
+
+/** Where the value of an entry written at `at` lies. */
+function valueAt(at: number, key: Uint8Array, value: Uint8Array): Located {
+  return { offset: at + StoreLayout.ENTRY_HEAD + key.length, length: value.length };
 }
 
 function encodeEntry(key: Uint8Array, value: Uint8Array, flags: number): Uint8Array {
