@@ -21,6 +21,8 @@
  */
 import { bytesToHex } from '../../protocol/bytes.js';
 import { CoseAlg } from '../../protocol/crypto/algorithms.js';
+import { B, GX, GY, N, P, isOnCurve } from '../../protocol/crypto/p256/curve.js';
+import { bytesToBigInt } from '../../protocol/crypto/p256/sec1.js';
 import type { Verifier } from '../../protocol/crypto/verifier.js';
 
 /** A point as Moddable's `ecp` module holds it (ECPoint). */
@@ -41,25 +43,19 @@ export interface NativeCrypto {
   readonly Digest: new (type: 'SHA256') => { write(data: ArrayBuffer | ArrayBufferView): void; close(): ArrayBuffer };
 }
 
-/** NIST P-256 (FIPS 186-5, SEC 2 secp256r1). */
-const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+/** P-256's a, which the native curve takes explicitly (protocol's curve.ts has the rest). */
 const A = P - 3n;
-const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
-const GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n;
-const GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n;
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 /** Keys remembered as validated points; a trust list holds a handful of issuers. */
 const KEY_CACHE_SIZE = 32;
 
 function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${bytesToHex(bytes)}`);
+  return bytesToBigInt(bytes, 0, bytes.length);
 }
 
 /** True when (x, y) satisfies the P-256 equation with both coordinates reduced. */
 export function onP256(x: bigint, y: bigint): boolean {
-  if (x < 0n || x >= P || y < 0n || y >= P) return false;
-  return (y * y - (((x * x) % P) * x + A * x + B)) % P === 0n;
+  return x >= 0n && x < P && y >= 0n && y < P && isOnCurve(x, y);
 }
 
 /** An ES256 Verifier over the native classes. */
