@@ -22,9 +22,15 @@ export function measure(name: string, fn: () => unknown, options: { warmup?: num
     fn();
     times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
   }
-  times.sort();
-  const mean = times.reduce((a, b) => a + b, 0) / n;
-  return { name, samples: n, median: times[Math.floor(n / 2)], p99: times[Math.min(n - 1, Math.floor(n * 0.99))], mean };
+  return summarize(name, times);
+}
+
+/** Median, p99 and mean of times taken elsewhere (milliseconds). */
+export function summarize(name: string, times: ArrayLike<number>): Stats {
+  const sorted = Float64Array.from(times).sort();
+  const n = sorted.length;
+  const mean = sorted.reduce((a, b) => a + b, 0) / n;
+  return { name, samples: n, median: sorted[Math.floor(n / 2)], p99: sorted[Math.min(n - 1, Math.floor(n * 0.99))], mean };
 }
 
 export function printTable(title: string, header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): void {

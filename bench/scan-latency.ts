@@ -10,17 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { CoseAlg, decodeSign1, decodeQrText, nobleVerifier, sigStructure, validate, type IssuedTicket } from '../protocol/index.js';
 import { busIssuer, context } from '../tests/protocol/fixtures.js';
 import { passenger, validator } from '../tests/e2e/fixtures.js';
-import { printTable, type Stats } from './harness.js';
+import { printTable, summarize } from './harness.js';
 
 const WARMUP = 100;
 const SAMPLES = 1000;
 const TARGET_P99_MS = 50;
-
-function stats(name: string, times: number[]): Stats {
-  const sorted = Float64Array.from(times).sort();
-  const n = sorted.length;
-  return { name, samples: n, median: sorted[n >> 1], p99: sorted[Math.min(n - 1, Math.floor(n * 0.99))], mean: times.reduce((a, b) => a + b, 0) / n };
-}
 
 function timeEach<T>(items: readonly T[], fn: (item: T) => void): number[] {
   return items.map((item) => {
@@ -39,12 +33,12 @@ export function run(): void {
     return { data: sigStructure(msg.protectedBytes, msg.payload), signature: msg.signature };
   });
   timeEach(signed.slice(0, WARMUP), (s) => nobleVerifier.verify(CoseAlg.ES256, busIssuer.publicKey, s.data, s.signature));
-  const verify = stats('ES256 verify alone (@noble/curves)', timeEach(signed.slice(WARMUP), (s) => {
+  const verify = summarize('ES256 verify alone (@noble/curves)', timeEach(signed.slice(WARMUP), (s) => {
     if (!nobleVerifier.verify(CoseAlg.ES256, busIssuer.publicKey, s.data, s.signature)) throw new Error('verify failed');
   }));
 
   const ctx = context();
-  const validateOnly = stats('validate() alone', timeEach(measured, (t) => {
+  const validateOnly = summarize('validate() alone', timeEach(measured, (t) => {
     if (validate(t.qrText, ctx).decision !== 'accept') throw new Error('not accepted');
   }));
 
@@ -58,7 +52,7 @@ export function run(): void {
     v.run(1000);
   });
   v.shutdown();
-  const scan = stats('scan-to-decision in the simulator (firmware)', latencies);
+  const scan = summarize('scan-to-decision in the simulator (firmware)', latencies);
 
   printTable(`Scan to decision, ${SAMPLES} distinct tickets, Node ${process.version}`, ['what', 'median ms', 'p99 ms', 'x verify (median)'], [
     [verify.name, verify.median, verify.p99, 1],

@@ -14,15 +14,9 @@ import { bundleForXs } from '../simulator/xs/bundle.js';
 import type { ValidateInputs } from '../simulator/xs/entries/bench.js';
 import { XsWorker } from '../simulator/xs/worker.js';
 import { NOW, OPERATOR, TRIP, busIssuer, issue, makeTrust, root } from '../tests/protocol/fixtures.js';
-import { printTable, type Stats } from './harness.js';
+import { printTable, summarize } from './harness.js';
 
 const TARGET_RATIO = 5;
-
-function stats(name: string, times: readonly number[]): Stats {
-  const sorted = Float64Array.from(times).sort();
-  const n = sorted.length;
-  return { name, samples: n, median: sorted[n >> 1], p99: sorted[Math.min(n - 1, Math.floor(n * 0.99))], mean: times.reduce((a, b) => a + b, 0) / n };
-}
 
 export function run(): void {
   const ticket = issue();
@@ -34,12 +28,12 @@ export function run(): void {
   try {
     worker.evaluate(bundleForXs('simulator/xs/entries/bench.ts').code);
     const times = (op: string, ...args: unknown[]) => worker.call(op, ...args) as number[];
-    const clock = stats('reading the clock twice (floor)', times('timeNothing', 1000));
-    const noble = stats('@noble/curves p256.verify', times('timeVerify', 'noble', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5, 40));
-    const fast = stats('fast verifier (protocol/crypto/p256), key table cached', times('timeVerify', 'fast', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5, 200));
-    const first = stats('fast verifier, first verify after start (builds the tables of G and the key)', times('timeFirstVerify', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5));
-    const validateNoble = stats('validate() of a typical ticket, @noble/curves', times('timeValidate', 'noble', inputs, 3, 40));
-    const validateFast = stats('validate() of a typical ticket, fast verifier', times('timeValidate', 'fast', inputs, 3, 200));
+    const clock = summarize('reading the clock twice (floor)', times('timeNothing', 1000));
+    const noble = summarize('@noble/curves p256.verify', times('timeVerify', 'noble', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5, 40));
+    const fast = summarize('fast verifier (protocol/crypto/p256), key table cached', times('timeVerify', 'fast', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5, 200));
+    const first = summarize('fast verifier, first verify after start (builds the tables of G and the key)', times('timeFirstVerify', CoseAlg.ES256, busIssuer.publicKey, data, msg.signature, 5));
+    const validateNoble = summarize('validate() of a typical ticket, @noble/curves', times('timeValidate', 'noble', inputs, 3, 40));
+    const validateFast = summarize('validate() of a typical ticket, fast verifier', times('timeValidate', 'fast', inputs, 3, 200));
 
     const ratio = noble.median / fast.median;
     printTable('ES256 verify and validate() in the real XS engine (xsnap), times taken inside XS', ['what', 'median ms', 'p99 ms', 'x fast verify (median)'], [
@@ -50,7 +44,7 @@ export function run(): void {
       [validateFast.name, validateFast.median, validateFast.p99, validateFast.median / fast.median],
       [clock.name, clock.median, clock.p99, clock.median / fast.median],
     ]);
-    const recovery = stats('boot recovery of a full 1 MiB boarding log (30,000 records)', times('timeLogRecovery', 30_000, 3));
+    const recovery = summarize('boot recovery of a full 1 MiB boarding log (30,000 records)', times('timeLogRecovery', 30_000, 3));
     printTable('Flash boarding log in the real XS engine (flash in RAM: the engine, not the SPI bus)', ['what', 'median ms', 'max ms'], [
       [recovery.name, recovery.median, Math.max(...[recovery.p99, recovery.median])],
     ]);
