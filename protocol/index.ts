@@ -42,3 +42,20 @@ export {
   validate, DEFAULT_CLOCK_SKEW, DEFAULT_RESCAN_GRACE,
   type ValidationContext, type ValidationResult, type TicketSummary, type TicketFacts,
 } from './validate/validate.js';
+
+export {
+  TOPIC_ROOT, ValidatorTopic, ConfigTopic, CONFIG_TOPICS, isTopicId, checkTopicId, validatorTopic, operatorConfigTopic,
+  validatorConfigTopic, commandTopic, responseTopic, opsTopic, validatorSubscriptions, ingestSubscription, parseTopic, type ParsedTopic,
+} from './sync/topics.js';
+export {
+  BATCH_FORMAT, MAX_BATCH_RECORDS, BatchKey, DECISION_CODE, encodeBoardingBatch, decodeBoardingBatch, type BoardingBatch, type BatchRecord,
+} from './sync/boarding-batch.js';
+export { MAX_JSON_BYTES, encodeJson, decodeJsonObject, type JsonObject } from './sync/json.js';
+export { encodeAck, decodeAck, type Ack } from './sync/ack.js';
+export { encodeState, decodeState, type StateMessage } from './sync/state.js';
+export { encodeTelemetry, decodeTelemetry, type Telemetry } from './sync/telemetry.js';
+export {
+  Command, COMMANDS, CommandError, MAX_REQ_ID, encodeCommand, decodeCommand, encodeResponse, decodeResponse,
+  type CommandRequest, type CommandResponse,
+} from './sync/command.js';
+export { encodeConfigEvent, decodeConfigEvent, type ConfigEvent } from './sync/config-event.js';
