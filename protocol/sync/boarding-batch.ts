@@ -22,7 +22,7 @@
  */
 import { encodeCbor, decodeCbor, intMap } from '../cbor.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
-import { Fields, asArray, asBytes, asText, asUint } from '../fields.js';
+import { Fields, asArray, asBytes, asText, asUint, isUint } from '../fields.js';
 import { TICKET_HASH_LENGTH } from '../ticket/hash.js';
 import { isServiceDate } from '../ticket/claims.js';
 import { Decision, REASON_BY_ID } from '../validate/reasons.js';
@@ -120,10 +120,30 @@ function decodeRecord(value: unknown, what: string): BatchRecord {
   };
 }
 
+/** The checks both ends make: what the encoder writes, the decoder reads back. */
 function checkBatch(b: BoardingBatch, code: ErrorCode): void {
   const fail = (message: string): never => {
     throw new ProtocolError(code, message);
   };
+  const uint = (v: unknown, what: string, max = Number.MAX_SAFE_INTEGER) => {
+    if (!isUint(v) || v > max) fail(`${what} must be an unsigned integer up to ${max}`);
+  };
+  uint(b.log, 'batch log', 0xffffffff);
+  uint(b.batch, 'batch number');
+  uint(b.acked, 'batch acked');
+  uint(b.fromSeq, 'batch fromSeq');
+  uint(b.toSeq, 'batch toSeq');
+  if (!Array.isArray(b.records)) fail('batch records must be an array');
+  for (const r of b.records) {
+    uint(r.seq, 'record seq');
+    uint(r.time, `record ${r.seq} time`);
+    uint(r.reason, `record ${r.seq} reason`, 255);
+    uint(r.override, `record ${r.seq} override`, 255);
+    uint(r.passengers, `record ${r.seq} passengers`, 255);
+    if (!(r.decision in DECISION_CODE)) fail(`record ${r.seq} has unknown decision ${String(r.decision)}`);
+    if (r.ticket !== undefined && !(r.ticket instanceof Uint8Array && r.ticket.length === TICKET_HASH_LENGTH)) fail(`record ${r.seq} ticket hash must be ${TICKET_HASH_LENGTH} bytes`);
+    if (r.trip !== undefined && (typeof r.trip !== 'string' || r.trip.length > MAX_TRIP_ID)) fail(`record ${r.seq} trip must be text of at most ${MAX_TRIP_ID} characters`);
+  }
   if (!(b.fromSeq > b.acked)) fail(`batch fromSeq ${b.fromSeq} must be above acked ${b.acked}`);
   if (!(b.toSeq >= b.fromSeq)) fail(`batch toSeq ${b.toSeq} is below fromSeq ${b.fromSeq}`);
   if (b.records.length === 0) fail('batch has no records');

@@ -5,14 +5,15 @@
  *   cmd/ping      {"reqId": "r1"}                          -> {"reqId": "r1", "ok": true, "ts": ms}
  *   cmd/sync-now  {"reqId": "r2"}                          -> {"reqId": "r2", "ok": true, "backlog": n}
  *   cmd/set-trip  {"reqId": "r3", "trip": id, "serviceDate": 20261125}
- *                                                          -> {"reqId": "r3", "ok": true} or ok false, "error": "UNKNOWN_TRIP"
+ *                                                          -> {"reqId": "r3", "ok": true, "trip": id, "serviceDate": n} or ok false, "error": "UNKNOWN_TRIP"
  *   cmd/reboot    {"reqId": "r4"}                          -> {"reqId": "r4", "ok": true}, then the validator restarts
  *
  * An unknown command gets `{"ok": false, "error": "UNKNOWN_COMMAND"}`; one
  * with bad arguments `BAD_ARGUMENTS`. A payload without a usable reqId is not
  * answered (there is no one to answer), only counted as malformed.
  */
-import { checkTopicId } from './topics.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
+import { checkTopicId, isTopicId } from './topics.js';
 import { decodeJsonObject, encodeJson, jsonText, type JsonObject } from './json.js';
 
 export const Command = Object.freeze({ PING: 'ping', SYNC_NOW: 'sync-now', SET_TRIP: 'set-trip', REBOOT: 'reboot' } as const);
@@ -47,7 +48,7 @@ export function encodeCommand(reqId: string, args: object = {}): Uint8Array {
 
 export function decodeCommand(bytes: Uint8Array): CommandRequest {
   const o = decodeJsonObject(bytes, 'command', 2048);
-  return { reqId: jsonText(o, 'reqId', 'command', MAX_REQ_ID), args: o };
+  return { reqId: readReqId(o, 'command'), args: o };
 }
 
 export function encodeResponse(response: CommandResponse): Uint8Array {
@@ -56,10 +57,17 @@ export function encodeResponse(response: CommandResponse): Uint8Array {
 
 export function decodeResponse(bytes: Uint8Array): CommandResponse {
   const o = decodeJsonObject(bytes, 'response');
-  const reqId = jsonText(o, 'reqId', 'response', MAX_REQ_ID);
+  const reqId = readReqId(o, 'response');
   return { ...o, reqId, ok: o.ok === true } as CommandResponse;
 }
 
 function checkReqId(reqId: string): string {
   return checkTopicId(reqId, 'reqId');
+}
+
+/** A reqId is an id like a topic segment: the same rule on both sides. */
+function readReqId(o: JsonObject, what: string): string {
+  const reqId = jsonText(o, 'reqId', what, MAX_REQ_ID);
+  if (!isTopicId(reqId)) throw new ProtocolError(ErrorCode.MALFORMED, `${what}.reqId must be 1-64 characters of A-Z a-z 0-9 . _ -`);
+  return reqId;
 }

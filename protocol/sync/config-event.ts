@@ -8,6 +8,8 @@
  * `version` is the version the validator holds afterwards; `error` is an
  * ErrorCode. A redelivered copy of the held version is not reported.
  */
+import { ErrorCode, ProtocolError } from '../errors.js';
+import { CONFIG_TOPICS } from './topics.js';
 import { decodeJsonObject, encodeJson, jsonOptText, jsonOptUint, jsonText, jsonUint } from './json.js';
 
 export interface ConfigEvent {
@@ -19,15 +21,18 @@ export interface ConfigEvent {
 }
 
 export function encodeConfigEvent(e: ConfigEvent): Uint8Array {
-  return encodeJson({ kind: e.kind, outcome: e.outcome, version: e.version ?? null, ...(e.error ? { error: e.error } : {}), ts: e.ts });
+  return encodeJson({ kind: e.kind, outcome: e.outcome, version: e.version ?? null, ...(e.error === undefined ? {} : { error: e.error }), ts: e.ts });
 }
 
 export function decodeConfigEvent(bytes: Uint8Array): ConfigEvent {
   const o = decodeJsonObject(bytes, 'config event', 1024);
   const outcome = jsonText(o, 'outcome', 'config event', 16);
+  if (outcome !== 'applied' && outcome !== 'rejected') throw new ProtocolError(ErrorCode.MALFORMED, `config event.outcome ${JSON.stringify(outcome)} is not applied or rejected`);
+  const kind = jsonText(o, 'kind', 'config event', 16);
+  if (!(CONFIG_TOPICS as readonly string[]).includes(kind)) throw new ProtocolError(ErrorCode.MALFORMED, `config event.kind ${JSON.stringify(kind)} is not a configuration kind`);
   return {
-    kind: jsonText(o, 'kind', 'config event', 16),
-    outcome: outcome === 'applied' ? 'applied' : 'rejected',
+    kind,
+    outcome,
     version: jsonOptUint(o, 'version', 'config event'),
     error: jsonOptText(o, 'error', 'config event', 64),
     ts: jsonUint(o, 'ts', 'config event'),

@@ -3,7 +3,7 @@
  * or MQTT Explorer read them without our code. Parsing is bounded and typed:
  * anything that is not a JSON object within the size limit is MALFORMED.
  */
-import { utf8ToBytes, utf8ToString } from '../bytes.js';
+import { equalBytes, utf8ToBytes, utf8ToString } from '../bytes.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
 
 /** No JSON message of the tree comes near this; a device refuses bigger ones unread. */
@@ -20,7 +20,10 @@ export function decodeJsonObject(bytes: Uint8Array, what: string, maxBytes = MAX
   if (bytes.length > maxBytes) throw malformed(`${what} is ${bytes.length} bytes, at most ${maxBytes} allowed`);
   let value: unknown;
   try {
-    value = JSON.parse(utf8ToString(bytes));
+    const text = utf8ToString(bytes);
+    // utf8ToString repairs bad sequences with U+FFFD; a message must be valid UTF-8 as sent.
+    if (text.indexOf('\ufffd') >= 0 && !equalBytes(utf8ToBytes(text), bytes)) throw new Error('not UTF-8');
+    value = JSON.parse(text);
   } catch {
     throw malformed(`${what} is not JSON`);
   }
@@ -30,7 +33,7 @@ export function decodeJsonObject(bytes: Uint8Array, what: string, maxBytes = MAX
 
 export function jsonUint(o: JsonObject, key: string, what: string): number {
   const v = o[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw malformed(`${what}.${key} must be an unsigned integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || Object.is(v, -0)) throw malformed(`${what}.${key} must be an unsigned integer`);
   return v;
 }
 

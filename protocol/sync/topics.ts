@@ -73,6 +73,7 @@ export function responseTopic(operator: string, validator: string, name: string)
 
 /** The back office's JSON for dashboards: `ops/feed`, `ops/summary`, `ops/alerts`, `ops/validators/{v}`. */
 export function opsTopic(operator: string, ...leaf: string[]): string {
+  if (leaf.length === 0) throw new ProtocolError(ErrorCode.INVALID_ARGUMENT, 'an ops topic needs a leaf');
   for (const part of leaf) checkTopicId(part, 'ops topic part');
   return `${TOPIC_ROOT}/${checkTopicId(operator, 'operator')}/ops/${leaf.join('/')}`;
 }
@@ -85,8 +86,9 @@ export function validatorSubscriptions(operator: string, validator: string): str
 
 /**
  * The ingest services' shared subscription: the broker hands each batch to
- * one member of the group (MQTT 5 shared subscriptions, which Mosquitto,
- * EMQX, HiveMQ and aedes also honour for 3.1.1 clients).
+ * one member of the group (MQTT 5 shared subscriptions; Mosquitto, EMQX and
+ * HiveMQ support them). aedes does not: with it, run one ingest instance
+ * subscribed without the `$share/{group}/` prefix.
  */
 export function ingestSubscription(group = 'ingest', operator = '+'): string {
   return `$share/${checkTopicId(group, 'share group')}/${TOPIC_ROOT}/${operator === '+' ? '+' : checkTopicId(operator, 'operator')}/+/${ValidatorTopic.BOARDING}`;
@@ -108,7 +110,7 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   const operator = parts[2];
   if (!isTopicId(operator)) return undefined;
   const rest = parts.slice(3);
-  if (rest[0] === 'ops') return rest.length >= 2 ? { kind: 'ops', operator, leaf: rest.slice(1).join('/') } : undefined;
+  if (rest[0] === 'ops') return rest.length >= 2 && rest.slice(1).every(isTopicId) ? { kind: 'ops', operator, leaf: rest.slice(1).join('/') } : undefined;
   if (rest[0] === 'cfg') return rest.length === 2 && isConfigTopic(rest[1]) ? { kind: 'config', operator, config: rest[1] } : undefined;
   const validator = rest[0];
   if (!isTopicId(validator) || RESERVED.includes(validator)) return undefined;
