@@ -307,6 +307,11 @@ export class ValidatorApp {
     this.#notice(TEXT.syncRequested, []);
   }
 
+  /** The uplink's state or the backlog changed: the home screen shows both. */
+  uplinkChanged(): void {
+    if (this.#outcome === undefined) this.#render();
+  }
+
   /** A signed configuration document from the back office (or a provisioning tool). */
   applyConfig(kind: ConfigKind, bytes: Uint8Array): ApplyResult {
     const result = this.#config.apply(kind, bytes);

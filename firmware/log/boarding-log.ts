@@ -49,6 +49,11 @@ export interface LogStatus {
   /** Highest acknowledged sequence number, 0 if none. */
   readonly ackedSeq: number;
   readonly nextSeq: number;
+  /**
+   * Chosen when the log is formatted, which restarts seq: the back office
+   * names a record by (validator, logId, seq).
+   */
+  readonly logId: number;
 }
 
 export interface BoardingLog extends UsageView {

@@ -76,8 +76,6 @@ export interface LogWear {
 }
 
 export interface FlashLogStatus extends LogStatus {
-  /** Chosen at format; with seq it names a record uniquely even across a factory reset. */
-  readonly logId: number;
   readonly wear: LogWear;
 }
 
