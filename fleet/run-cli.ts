@@ -7,15 +7,18 @@
 import { parseArgs } from 'node:util';
 import { isProtocolError } from '../protocol/index.js';
 import type { Command, Io } from './command.js';
+import { command } from './commands/command.js';
 import { deny } from './commands/deny.js';
+import { ingest } from './commands/ingest.js';
 import { inspect } from './commands/inspect.js';
 import { issue } from './commands/issue.js';
 import { keygen } from './commands/keygen.js';
+import { publish } from './commands/publish.js';
 import { trips } from './commands/trips.js';
 import { trust } from './commands/trust.js';
 import { InputError, UsageError } from './errors.js';
 
-export const COMMANDS: readonly Command[] = [keygen, trust, deny, trips, issue, inspect];
+export const COMMANDS: readonly Command[] = [keygen, trust, deny, trips, issue, inspect, publish, command, ingest];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -25,7 +28,8 @@ function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `Usage: fleet <command> [options]     (npm run fleet -- <command> ..., or npx tsx fleet/cli.ts ...)
 
-Back-office tools for the e-ticket validators: keys, signed configuration and tickets.
+Back-office tools for the e-ticket validators: keys, signed configuration and tickets,
+publishing to the validators over MQTT, and the ingest service.
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
