@@ -52,6 +52,8 @@ export class MqttLink {
   #timer: TimerId | undefined;
   #failures = 0;
   #connects = 0;
+  /** Bytes the client said it can take now; unknown (optimistic) until the first write after connect. */
+  #writable = Infinity;
 
   constructor(options: MqttLinkOptions) {
     this.#o = { ...options };
@@ -71,15 +73,22 @@ export class MqttLink {
     this.#connect();
   }
 
-  /** Publishes; false if not connected or the client refused it. */
-  publish(topic: string, payload: Uint8Array, QoS: QoS, retain = false): boolean {
+  /**
+   * Publishes; false if not connected, or if the client cannot take it now
+   * (`reserve` bytes are kept free for small messages such as replies, so a
+   * backlog never crowds them out). onWritable follows when it can.
+   */
+  publish(topic: string, payload: Uint8Array, QoS: QoS, retain = false, reserve = 0): boolean {
     const client = this.#client;
     if (!client || this.#state !== LinkState.CONNECTED) return false;
+    // Fixed header, length, topic and packet id come on top of the payload.
+    if (payload.length + topic.length + 8 + reserve > this.#writable) return false;
     try {
-      client.write(payload, { topic, QoS, retain });
+      this.#writable = client.write(payload, { topic, QoS, retain });
       return true;
     } catch {
-      this.#lost();
+      // The socket could not take it all now: not a lost link (onError says that), just wait for onWritable.
+      this.#writable = 0;
       return false;
     }
   }
@@ -146,8 +155,10 @@ export class MqttLink {
           if (taken === AssemblyOutcome.DROPPED) o.onDropped?.call(undefined, options.topic);
           else o.onMessage?.call(undefined, taken.topic, taken.payload);
         },
-        onWritable() {
-          if (mine() && link.#state === LinkState.CONNECTED) o.onWritable?.call(undefined);
+        onWritable(count) {
+          if (!mine() || link.#state !== LinkState.CONNECTED) return;
+          link.#writable = count;
+          o.onWritable?.call(undefined);
         },
         onError() {
           if (mine()) link.#lost();
@@ -174,8 +185,9 @@ export class MqttLink {
     this.#failures = 0;
     this.#connects++;
     this.#state = LinkState.CONNECTED;
+    this.#writable = Infinity;
     try {
-      client.write(null, { operation: MqttOperation.SUBSCRIBE, items: this.#o.subscriptions.map((topic) => ({ topic, QoS: 1 as const })) });
+      this.#writable = client.write(null, { operation: MqttOperation.SUBSCRIBE, items: this.#o.subscriptions.map((topic) => ({ topic, QoS: 1 as const })) });
     } catch {
       this.#lost();
       return;

@@ -54,6 +54,14 @@ export interface SyncSettings {
   readonly restartDelayMs: number;
 }
 
+/** Bytes of the client's send window the outbox leaves to replies, state and telemetry. */
+const OUTBOX_RESERVE = 1024;
+
+/** The bytes as an ArrayBuffer of exactly their length. */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+}
+
 export const DEFAULT_SYNC: SyncSettings = Object.freeze({
   keepaliveMs: 30_000,
   connectTimeoutMs: 15_000,
@@ -129,7 +137,7 @@ export class SyncService implements Uplink {
       log: options.log,
       settings: settings.outbox,
       ticks: () => options.clock.ticks(),
-      publish: (payload) => this.#link.publish(validatorTopic(operator, validatorId, ValidatorTopic.BOARDING), payload, 1),
+      publish: (payload) => this.#link.publish(validatorTopic(operator, validatorId, ValidatorTopic.BOARDING), payload, 1, false, OUTBOX_RESERVE),
     });
     this.#link = new MqttLink({
       mqtt: options.mqtt,
@@ -143,7 +151,7 @@ export class SyncService implements Uplink {
       limit: (topic) => (parseTopic(topic)?.kind === 'config' ? settings.maxConfigBytes : settings.maxMessageBytes),
       will() {
         sync.#session = nextSession(options.store);
-        return { topic: validatorTopic(operator, validatorId, ValidatorTopic.STATE), message: sync.#state(false), QoS: 1, retain: true };
+        return { topic: validatorTopic(operator, validatorId, ValidatorTopic.STATE), message: exactBuffer(sync.#state(false)), QoS: 1, retain: true };
       },
       subscriptions: validatorSubscriptions(operator, validatorId),
       onConnected: () => this.#connected(),

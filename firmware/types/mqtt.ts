@@ -32,7 +32,8 @@ export type QoS = 0 | 1 | 2;
 
 export interface MqttWill {
   readonly topic: string;
-  readonly message: BufferSource;
+  /** An exact ArrayBuffer: Moddable's client turns anything else into a string. */
+  readonly message: ArrayBuffer | string;
   readonly QoS?: QoS;
   readonly retain?: boolean;
 }
@@ -89,7 +90,8 @@ export interface MqttClient {
   /**
    * Publishes `data` (options.topic, QoS, retain), or sends another
    * operation with `data` null. Returns the bytes that may still be written
-   * without blocking.
+   * without blocking. Throws when the packet does not fit in what the
+   * socket can take now (Moddable: "overflow"); onWritable says when it can.
    */
   write(data: BufferSource | null, options?: MqttWriteOptions): number;
   /** Up to `count` bytes of the message being delivered in onReadable. */
