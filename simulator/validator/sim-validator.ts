@@ -25,6 +25,9 @@ import { SimClock } from '../platform/sim-clock.js';
 import { loopTimers } from '../platform/sim-timers.js';
 import { ScannerEmulator, type ScannerChunking } from '../scanner/emulator.js';
 import { seededRandom } from '../platform/seeded-random.js';
+import { SyncService, type SyncEvent, type SyncSettings } from '../../firmware/sync/sync-service.js';
+import type { SimNetwork } from '../network/sim-network.js';
+import type { MqttClientConstructor } from '../../firmware/types/mqtt.js';
 
 /** Bursts like a scan engine behind a USB-serial bridge. */
 export const DEFAULT_CHUNKING: ScannerChunking = Object.freeze({ minBytes: 1, maxBytes: 64, gapMs: 2 });
@@ -62,9 +65,30 @@ export interface SimulatedValidatorOptions {
   readonly flashBacking?: 'memory' | { readonly dir: string };
   /** Size of a default chip's log partition; default 1 MiB. */
   readonly logSize?: number;
+  /** A fixed uplink for the app (tests of the driver's screen); `sync` builds the real one. */
   readonly uplink?: Uplink;
+  /** Sync with a back office over MQTT through a real broker. */
+  readonly sync?: SimulatedSync;
   readonly onShow?: (frame: Frame) => void;
   readonly onDecision?: (event: DecisionEvent) => void;
+}
+
+export interface SimulatedSync {
+  /**
+   * The MQTT client class: simulator/network's SimMqttClient for a real
+   * broker. Passed in, so a validator that does not sync needs no sockets
+   * (the portability scenario runs SimulatedValidator with only ECMAScript).
+   */
+  readonly client: MqttClientConstructor;
+  readonly host?: string;
+  readonly port: number;
+  /** The validator's link, for dropping it or taking it out of coverage; a new one if not given. */
+  readonly network?: SimNetwork;
+  /** Deliver incoming messages in fragments of this many bytes, as the ESP32's client does. */
+  readonly maxChunk?: number;
+  readonly settings?: Partial<SyncSettings>;
+  readonly fw?: string;
+  readonly onEvent?: (event: SyncEvent) => void;
 }
 
 export class SimulatedValidator {
@@ -82,7 +106,10 @@ export class SimulatedValidator {
   readonly #random: () => number;
   #app: ValidatorApp | undefined;
   #storage: FlashStorage | undefined;
+  #sync: SyncService | undefined;
   #booted = false;
+  /** Sync events since construction, across reboots. */
+  readonly syncEvents: SyncEvent[] = [];
 
   constructor(options: SimulatedValidatorOptions) {
     this.#options = options;
@@ -137,6 +164,11 @@ export class SimulatedValidator {
     return this.#storage.store;
   }
 
+  /** The sync service of the current boot, when the validator syncs. */
+  get sync(): SyncService | undefined {
+    return this.#sync;
+  }
+
   /** Powers up the firmware: opens its flash (recovering the log), then the app. */
   boot(): BootReport {
     const o = this.#options;
@@ -149,15 +181,36 @@ export class SimulatedValidator {
       for (const [kind, bytes] of Object.entries(o.config ?? {})) if (bytes) this.#storage.store.set(configStoreKey(kind as ConfigKind), bytes);
       this.#booted = true;
     }
+    const timers = loopTimers(this.loop);
+    this.#sync = o.sync && new SyncService({
+      mqtt: { io: o.sync.client, loop: this.loop, network: o.sync.network, maxChunk: o.sync.maxChunk },
+      broker: { host: o.sync.host ?? '127.0.0.1', port: o.sync.port },
+      validatorId: o.provisioning.validatorId,
+      operator: o.provisioning.operator,
+      fw: o.sync.fw ?? SIMULATED_FIRMWARE,
+      log: this.#storage.log,
+      store: this.#storage.store,
+      clock: this.clock,
+      timers,
+      random,
+      settings: o.sync.settings,
+      heap: () => null,
+      // Like the device's restart: everything in RAM goes, flash stays.
+      restart: () => void this.loop.after(0, () => this.reboot()),
+      onEvent(event) {
+        sim.syncEvents.push(event);
+        o.sync?.onEvent?.(event);
+      },
+    });
     this.#app = new ValidatorApp({
       device: this.host.device,
       board: this.board,
       platform: {
         clock: this.clock,
-        timers: loopTimers(this.loop),
+        timers,
         random,
         verifier,
-        uplink: o.uplink,
+        uplink: this.#sync ?? o.uplink,
       },
       display: this.display,
       log: this.#storage.log,
@@ -170,6 +223,8 @@ export class SimulatedValidator {
       },
     });
     const report = this.#app.boot();
+    this.#sync?.attach(this.#app);
+    this.#sync?.start();
     this.loop.runUntilIdle(0);
     return report;
   }
@@ -188,6 +243,9 @@ export class SimulatedValidator {
    * again from what flash kept.
    */
   powerCycle(): BootReport {
+    // The radio dies with the rest: no goodbye, the broker publishes the Will.
+    this.#sync?.close(false);
+    this.#sync = undefined;
     this.#app?.shutdown();
     this.#app = undefined;
     this.#storage = undefined;
@@ -241,12 +299,17 @@ export class SimulatedValidator {
   }
 
   #powerDown(): void {
+    this.#sync?.close(true);
+    this.#sync = undefined;
     this.#app?.shutdown();
     this.#app = undefined;
     this.#storage?.close();
     this.#storage = undefined;
   }
 }
+
+/** What a simulated validator reports as its firmware version. */
+export const SIMULATED_FIRMWARE = 'sim-0.1.0';
 
 /** A chip with the board's two data partitions. */
 function defaultChip(board: BoardConfig, options: SimulatedValidatorOptions): FlashChip {
