@@ -14,7 +14,7 @@ import { runScenario } from '../support/firmware-scenario.js';
 const files = sources(join(root, 'firmware'));
 
 /** Moddable SDK modules (not ECMA-419) the device adapters use; docs/device.md says why each. */
-const MODDABLE_MODULES = ['mc/config', 'timer', 'time', 'rng', 'ec', 'ecp', 'modular', 'crypt', 'Resource', 'commodetto/Poco', 'commodetto/parseBMF'];
+const MODDABLE_MODULES = ['mc/config', 'timer', 'time', 'rng', 'ec', 'ecp', 'modular', 'crypt', 'Resource', 'commodetto/Poco', 'commodetto/parseBMF', 'instrumentation'];
 
 describe('firmware/ runs on XS', () => {
   it('imports only firmware/, protocol/ and embedded: modules, never the simulator, the fleet or Node', () => {

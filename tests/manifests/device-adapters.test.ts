@@ -3,11 +3,16 @@
  * compose, run against stand-ins with the SDK modules' documented
  * behaviour: Time.ticks as a wrapping signed 32-bit millisecond count, rng
  * as a byte stream, Timer passing its id to the callback, the host serial
- * taking a device path.
+ * taking a device path, Instrumentation answering undefined in a release
+ * build, the ECMA-419 Wi-Fi class reporting its connection by number.
  */
 import { describe, expect, it } from 'vitest';
 import { DeviceClock, type ModdableTime } from '../../firmware/device/device-clock.js';
 import { hostDevice } from '../../firmware/device/host-device.js';
+import { HEAP_COUNTERS, instrumentationHeap } from '../../firmware/device/instrumentation-heap.js';
+import NoWiFi from '../../firmware/device/no-wifi.js';
+import { UNKNOWN_FIRMWARE, brokerFromConfig, firmwareVersion } from '../../firmware/device/sync-config.js';
+import { WiFiConnection, WifiStation, type ModdableWiFi } from '../../firmware/device/wifi-station.js';
 import { moddableTimers } from '../../firmware/device/moddable-timers.js';
 import { provisioningFromConfig } from '../../firmware/device/provisioning-config.js';
 import { HOST_PARTITIONS, RamFlash } from '../../firmware/device/ram-flash.js';
@@ -219,5 +224,150 @@ describe('the host board provider', () => {
     expect(port.read()).toBeUndefined();
     expect(() => port.write(Uint8Array.of(6))).not.toThrow();
     expect(opened).toHaveLength(1);
+  });
+});
+
+describe('brokerFromConfig', () => {
+  it('reads the broker from the manifest (an object) or the mcconfig command line (text)', () => {
+    expect(brokerFromConfig({ mqtt: { host: '10.8.0.2', port: 1884, user: 'v42', password: 's3cret' } })).toEqual({ host: '10.8.0.2', port: 1884, user: 'v42', password: 's3cret' });
+    expect(brokerFromConfig({ mqtt: { host: 'broker.local', port: '1883' } })).toEqual({ host: 'broker.local', port: 1883 });
+    expect(brokerFromConfig({ mqtt: '10.8.0.2' })).toEqual({ host: '10.8.0.2' });
+    expect(brokerFromConfig({ mqtt: ' 10.8.0.2:1885 ' })).toEqual({ host: '10.8.0.2', port: 1885 });
+    expect(brokerFromConfig({ mqtt: 'mqtt://v42:p%40ss:word@broker.local:1883/' })).toEqual({ host: 'broker.local', port: 1883, user: 'v42', password: 'p@ss:word' });
+    expect(brokerFromConfig({ mqtt: 'mqtt://v42@broker.local' })).toEqual({ host: 'broker.local', user: 'v42' });
+  });
+
+  it('gives no broker (no sync) when none is set', () => {
+    expect(brokerFromConfig({})).toBeUndefined();
+    expect(brokerFromConfig({ mqtt: '' })).toBeUndefined();
+  });
+
+  it('names what is wrong with a broker it cannot use', () => {
+    expect(() => brokerFromConfig({ mqtt: 'mqtts://broker.local' })).toThrow(/mqtts/);
+    expect(() => brokerFromConfig({ mqtt: 'broker.local:99999' })).toThrow(/port/);
+    expect(() => brokerFromConfig({ mqtt: 'broker.local:' })).toThrow(/port/);
+    expect(() => brokerFromConfig({ mqtt: { port: 1883 } })).toThrow(/host/);
+    expect(() => brokerFromConfig({ mqtt: { host: 'a b' } })).toThrow(/host/);
+    expect(() => brokerFromConfig({ mqtt: { host: 'x', user: 7 } })).toThrow(/user/);
+    expect(() => brokerFromConfig({ mqtt: 'mqtt://%zz@x' })).toThrow(/user/);
+    expect(() => brokerFromConfig({ mqtt: 1883 })).toThrow(/mqtt/);
+  });
+
+  it('reports the firmware version the manifest sets', () => {
+    expect(firmwareVersion({ fw: '0.1.0' })).toBe('0.1.0');
+    expect(firmwareVersion({})).toBe(UNKNOWN_FIRMWARE);
+  });
+});
+
+describe('instrumentationHeap', () => {
+  const names = [HEAP_COUNTERS.SLOTS, HEAP_COUNTERS.CHUNKS, HEAP_COUNTERS.FREE];
+
+  it('reads the XS heap in use (slots and chunks) and the free system memory of an instrumented build', () => {
+    const values = [12_000, 30_000, 81_000];
+    const heap = instrumentationHeap({ map: (name) => { const i = names.indexOf(name as never); return i < 0 ? undefined : 10 + i; }, get: (i) => values[i - 10] });
+    expect(heap()).toEqual({ used: 42_000, free: 81_000 });
+    values[2] = 80_000;
+    expect(heap()?.free).toBe(80_000);
+  });
+
+  it('reads null in a release build, where the SDK answers undefined', () => {
+    expect(instrumentationHeap({ map: () => undefined, get: () => undefined })()).toBeNull();
+    expect(instrumentationHeap({ map: () => 1, get: () => undefined })()).toBeNull();
+  });
+});
+
+describe('WifiStation', () => {
+  /** Moddable's ECMA-419 Wi-Fi as the ESP32 driver behaves: connect() starts, onChanged('connection') reports. */
+  class FakeWiFi implements ModdableWiFi {
+    static last: FakeWiFi | undefined;
+    connection: number = WiFiConnection.DISCONNECTED;
+    readonly connects: Array<{ SSID: string; password?: string }> = [];
+    closed = false;
+    readonly #onChanged: ((this: ModdableWiFi, property: string) => void) | undefined;
+    constructor(options: { onChanged?: (this: ModdableWiFi, property: string) => void }) {
+      this.#onChanged = options.onChanged;
+      FakeWiFi.last = this;
+    }
+    connect(options: { SSID: string; password?: string }): void {
+      if (this.connection === WiFiConnection.CONNECTING) throw new Error('already connecting');
+      this.connects.push({ ...options });
+      this.connection = WiFiConnection.CONNECTING;
+    }
+    close(): void {
+      this.closed = true;
+    }
+    report(connection: number): void {
+      this.connection = connection;
+      this.#onChanged?.call(this, 'connection');
+    }
+  }
+
+  function timers() {
+    const pending = new Map<number, { at: number; fn: () => void }>();
+    let now = 0;
+    let next = 1;
+    return {
+      set: (fn: () => void, ms: number) => (pending.set(next, { at: now + ms, fn }), next++),
+      clear: (id: unknown) => void pending.delete(id as number),
+      pending,
+      /** Runs the next timer; returns the delay it had. */
+      fire(): number {
+        const [id, t] = [...pending].sort((a, b) => a[1].at - b[1].at)[0];
+        pending.delete(id);
+        const delay = t.at - now;
+        now = t.at;
+        t.fn();
+        return delay;
+      },
+    };
+  }
+  // Jitter at exactly half: 0x8000 / 65536.
+  const random = { bytes: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 0x80 : 0)) };
+
+  it('connects in the background, and after each failure or loss tries again, backing off, for as long as it runs', () => {
+    const t = timers();
+    const station = new WifiStation({ WiFi: FakeWiFi, ssid: 'depot', password: 'pw', timers: t, random, backoff: { initialMs: 1000, maxMs: 8000 } });
+    station.start();
+    const wifi = FakeWiFi.last!;
+    expect(wifi.connects).toEqual([{ SSID: 'depot', password: 'pw' }]);
+    expect(t.pending.size).toBe(0);
+    // Out of range: the driver reports the failure as a disconnection.
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      wifi.report(WiFiConnection.DISCONNECTED);
+      delays.push(t.fire());
+    }
+    expect(delays).toEqual([750, 1500, 3000, 6000, 6000]);
+    expect(wifi.connects).toHaveLength(6);
+    wifi.report(WiFiConnection.ASSOCIATED);
+    wifi.report(WiFiConnection.ONLINE);
+    expect(station.connection).toBe(WiFiConnection.ONLINE);
+    // The bus leaves the depot: back to the shortest delay.
+    wifi.report(WiFiConnection.DISCONNECTED);
+    expect(t.fire()).toBe(750);
+    expect(wifi.connects).toHaveLength(7);
+    station.close();
+    station.close();
+    expect(wifi.closed).toBe(true);
+    wifi.report(WiFiConnection.DISCONNECTED);
+    expect(t.pending.size).toBe(0);
+  });
+
+  it('counts a refused connect as a failed attempt, joins an open network without a password, needs an SSID', () => {
+    const t = timers();
+    const station = new WifiStation({ WiFi: FakeWiFi, ssid: 'open', timers: t, random });
+    station.start();
+    const wifi = FakeWiFi.last!;
+    expect(wifi.connects).toEqual([{ SSID: 'open' }]);
+    wifi.connection = WiFiConnection.CONNECTING;
+    wifi.report(WiFiConnection.DISCONNECTED);
+    wifi.connection = WiFiConnection.CONNECTING; // the driver still busy: connect() throws
+    t.fire();
+    expect(t.pending.size).toBe(1);
+    expect(() => new WifiStation({ WiFi: FakeWiFi, ssid: '', timers: t, random })).toThrow(/ssid/);
+  });
+
+  it('on the desktop simulators, is not there: the PC is on its network already', () => {
+    expect(() => new WifiStation({ WiFi: NoWiFi as never, ssid: 'x', timers: timers(), random }).start()).toThrow(/no Wi-Fi/);
   });
 });

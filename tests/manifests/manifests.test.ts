@@ -177,6 +177,20 @@ describe('the board manifest (manifests/esp32)', () => {
     expect([0, 90, 180, 270]).toContain(m.config.rotation);
   });
 
+  it('joins Wi-Fi itself (wifiSsid), never through the SDK setup that holds main back until connected (ssid)', () => {
+    expect(m.config).toHaveProperty('wifiSsid', '');
+    expect(m.config).toHaveProperty('wifiPassword', '');
+    expect(m.config).not.toHaveProperty('ssid');
+    expect(provided(m).has('embedded:network/interface/wifi')).toBe(true);
+  });
+
+  it('has the MQTT client, no broker until one is given, and the version of this repository as its firmware version', () => {
+    expect(provided(m).has('embedded:network/mqtt/client')).toBe(true);
+    expect(m.config.mqtt).toBe('');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(m.config.fw).toBe(pkg.version);
+  });
+
   it('builds with its own partition table', () => {
     expect(m.build.PARTITIONS_FILE).toBe(join(repoRoot, 'manifests/esp32/partitions.csv'));
   });

@@ -24,6 +24,8 @@ export const SDK_FILES: readonly string[] = Object.freeze([
   'modules/io/flash/manifest.json',
   'modules/crypt/digest/manifest.json',
   'modules/drivers/ili9341/manifest.json',
+  'modules/base/instrumentation/manifest.json',
+  'examples/io/tcp/mqttclient/manifest_mqttclient.json',
   // modules/crypt/arith/*, the whole directory
   'modules/crypt/arith/ec.c',
   'modules/crypt/arith/ec.js',
@@ -60,9 +62,12 @@ export const SDK_PROVIDES: Readonly<Record<string, Readonly<Partial<Record<Platf
     win: ['commodetto/Poco', 'commodetto/parseBMF'],
   },
   // manifests/esp32: digital, pwm, serial (and `system`, which sets globalThis.device from
-  // embedded:provider/builtin); manifests/mac and lin include serial; win includes none of them.
+  // embedded:provider/builtin and globalThis.System with restart()), and on the ESP32
+  // examples/manifest_net.json with modules/io/wifi (embedded:network/interface/wifi, and
+  // setup/network, which joins config.ssid before main runs); manifests/mac and lin include
+  // serial; win includes none of them.
   'modules/io/manifest.json': {
-    esp32: ['embedded:io/serial', 'embedded:io/digital', 'embedded:io/pwm', 'embedded:provider/builtin'],
+    esp32: ['embedded:io/serial', 'embedded:io/digital', 'embedded:io/pwm', 'embedded:provider/builtin', 'embedded:network/interface/wifi'],
     mac: ['embedded:io/serial'],
     lin: ['embedded:io/serial'],
     win: [],
@@ -86,6 +91,23 @@ export const SDK_PROVIDES: Readonly<Record<string, Readonly<Partial<Record<Platf
   },
   'modules/drivers/ili9341/manifest.json': {
     esp32: ['ili9341'],
+  },
+  // modules/base/instrumentation/instrumentation.js; its counters read undefined unless the
+  // build is instrumented (MODINSTRUMENTATION: debug builds, or INSTRUMENT=1).
+  'modules/base/instrumentation/manifest.json': {
+    esp32: ['instrumentation'],
+    mac: ['instrumentation'],
+    lin: ['instrumentation'],
+    win: ['instrumentation'],
+  },
+  // The SDK's ECMA-419 MQTT client (mqttclient.js) and the preloaded mqttclient/config, which
+  // adds device.network.mqtt = {io: MQTTClient, dns (UDP resolver, server 1.1.1.1), socket: {io: TCP}}
+  // to globalThis.device; TCP and UDP come from modules/io/manifests/<platform> on every platform.
+  'examples/io/tcp/mqttclient/manifest_mqttclient.json': {
+    esp32: ['embedded:network/mqtt/client', 'mqttclient/config'],
+    mac: ['embedded:network/mqtt/client', 'mqttclient/config'],
+    lin: ['embedded:network/mqtt/client', 'mqttclient/config'],
+    win: ['embedded:network/mqtt/client', 'mqttclient/config'],
   },
 });
 
