@@ -12,7 +12,7 @@
  */
 import type { DeviceProvider } from '../../../firmware/types/ecma419.js';
 import {
-  BRIDGED, BridgeOp, DEVICE_IO, FLASH, isMark,
+  BRIDGED, BridgeOp, DEVICE_IO, DEVICE_NETWORK, FLASH, isMark,
   type BridgedInterface, type ClassMark, type FunctionMark, type ObjectMark, type OpaqueMark,
 } from './spec.js';
 
@@ -27,6 +27,11 @@ interface Exported {
 }
 
 type Constructor = new (options: Record<string, unknown>) => object;
+
+/** A board provider, with the client classes of `device.network` where the board has them. */
+export type BridgeableDevice = DeviceProvider & {
+  readonly network?: Readonly<Record<string, { readonly io: new (options: never) => object } | undefined>>;
+};
 
 export class HostBridge {
   readonly #callGuest: HostBridgeOptions['callGuest'];
@@ -64,16 +69,26 @@ export class HostBridge {
 
   /**
    * A board provider as the guest sees it: every class of `device.io` that
-   * DEVICE_IO names, the flash chip, and the pin numbers as data.
+   * DEVICE_IO names, the flash chip, the pin numbers as data, and for each
+   * provider of `device.network` that DEVICE_NETWORK names, `{ io: class }`.
    */
-  exportDevice(device: DeviceProvider): unknown {
+  exportDevice(device: BridgeableDevice): unknown {
     const io: Record<string, ClassMark> = {};
     for (const [name, Class] of Object.entries(device.io)) {
       const iface = DEVICE_IO[name];
       if (!iface) throw new Error(`bridge: no BridgedInterface for device.io.${name}; add one to bridge/spec.ts`);
       io[name] = this.exportClass(iface, Class as new (options: never) => object);
     }
-    return { io, flash: device.flash && this.exportObject(FLASH, device.flash), pin: device.pin };
+    const exported = { io, flash: device.flash && this.exportObject(FLASH, device.flash), pin: device.pin };
+    if (!device.network) return exported;
+    const network: Record<string, { io: ClassMark }> = {};
+    for (const [name, provider] of Object.entries(device.network)) {
+      if (!provider) continue;
+      const iface = DEVICE_NETWORK[name];
+      if (!iface) throw new Error(`bridge: no BridgedInterface for device.network.${name}; add one to bridge/spec.ts`);
+      network[name] = { io: this.exportClass(iface, provider.io) };
+    }
+    return { ...exported, network };
   }
 
   /** Serves one of the guest bridge's calls. */
@@ -128,7 +143,7 @@ export class HostBridge {
       case 'function': {
         const id = (value as FunctionMark).id;
         const callGuest = this.#callGuest;
-        return (...args: unknown[]) => callGuest(BridgeOp.CALLBACK, id, args);
+        return (...args: unknown[]) => callGuest(BridgeOp.CALLBACK, id, args.map(callbackArgument));
       }
       case 'object':
         return this.#object((value as ObjectMark).id).target;
@@ -154,4 +169,13 @@ export class HostBridge {
     if (!iface) throw new Error(`bridge: unknown interface ${returns}`);
     return this.exportObject(iface, result as object);
   }
+}
+
+/**
+ * An argument a host model passes to a guest callback. Errors are not data
+ * (onError(error) from the MQTT client): they cross as their name and
+ * message, which is all a firmware callback can use of them.
+ */
+function callbackArgument(value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message } : value;
 }

@@ -3,9 +3,9 @@
  * on Node, one entry per interface. Both sides read these: the guest builds
  * proxy classes and objects from them, the host serves only what they list.
  *
- * Bridging another I/O class (the MQTT client, say) is one entry here, one
- * line in DEVICE_IO (or a field where the device provider puts it), and the
- * host class passed to exportDevice(): method calls, constructor callbacks
+ * Bridging another I/O class is one entry here, one line in DEVICE_IO (or
+ * DEVICE_NETWORK, for the providers under `device.network`), and the host
+ * class passed to exportDevice(): method calls, constructor callbacks
  * (onReadable...), statics and buffers all cross by these rules.
  */
 
@@ -67,6 +67,30 @@ export const FLASH_PARTITION: BridgedInterface = Object.freeze({
 /** The classes of `device.io`, by the name the provider gives them. */
 export const DEVICE_IO: Readonly<Record<string, BridgedInterface>> = Object.freeze({ Serial: SERIAL, Digital: DIGITAL, PWM });
 
+// Network (firmware/types/mqtt.ts)
+
+/**
+ * The MQTT client, Moddable's ECMA-419 shape. read() gives an ArrayBuffer
+ * and write() takes bytes (or null) and an options object: all data. The
+ * statics are the operation numbers (MQTTClient.CONNACK...).
+ */
+export const MQTT_CLIENT: BridgedInterface = Object.freeze({
+  name: 'MqttClient',
+  methods: Object.freeze(['write', 'read', 'close']),
+  statics: Object.freeze([
+    'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP',
+    'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT',
+  ]),
+});
+
+/**
+ * The client classes of `device.network`, by provider: the guest sees
+ * `device.network.mqtt` as `{ io: <proxy class> }`. Whatever else the host's
+ * provider needs (a loop, a socket factory) stays on the host, bound into
+ * the class it exports.
+ */
+export const DEVICE_NETWORK: Readonly<Record<string, BridgedInterface>> = Object.freeze({ mqtt: MQTT_CLIENT });
+
 // Platform services (firmware/platform/) and the display
 
 export const CLOCK: BridgedInterface = Object.freeze({ name: 'Clock', methods: Object.freeze(['now', 'ticks', 'uncertainty', 'source']) });
@@ -90,7 +114,7 @@ export const CPU: BridgedInterface = Object.freeze({ name: 'Cpu', methods: Objec
 
 /** Every interface, by name, for objects a method returns. */
 export const BRIDGED: Readonly<Record<string, BridgedInterface>> = Object.freeze(
-  Object.fromEntries([SERIAL, DIGITAL, PWM, FLASH, FLASH_PARTITION, CLOCK, TIMERS, RANDOM, UPLINK, VERIFIER, TEXT_DISPLAY, CPU].map((i) => [i.name, i])),
+  Object.fromEntries([SERIAL, DIGITAL, PWM, FLASH, FLASH_PARTITION, MQTT_CLIENT, CLOCK, TIMERS, RANDOM, UPLINK, VERIFIER, TEXT_DISPLAY, CPU].map((i) => [i.name, i])),
 );
 
 // What crosses for a bridged object or function (plain data, so wire.ts carries it).

@@ -1,10 +1,12 @@
 /**
- * The firmware's ValidatorApp and boarding log inside XS, as Node calls
+ * The firmware's ValidatorApp, boarding log and sync inside XS, as Node calls
  * them: each method is one call into the worker, so a test drives the
  * validator in XS with the same calls as the one on Node.
  */
 import type { ValidatorApp, ValidatorStatus } from '../../../firmware/app/validator.js';
 import type { BoardingLog, BoardingRecord, LogStatus } from '../../../firmware/log/boarding-log.js';
+import type { UplinkState } from '../../../firmware/platform/uplink.js';
+import type { SyncService, SyncStats } from '../../../firmware/sync/sync-service.js';
 import type { Trip } from '../../../protocol/config/trips.js';
 import type { TicketUsage } from '../../../protocol/validate/usage.js';
 
@@ -76,5 +78,27 @@ export class XsLogView implements LogCalls {
 
   markAcked(upToSeq: number): void {
     this.#access('markAcked', [upToSeq]);
+  }
+}
+
+type SyncCalls = Pick<SyncService, 'state' | 'syncNow' | 'stats'>;
+
+export class XsSyncView implements SyncCalls {
+  readonly #access: RemoteAccess;
+
+  constructor(access: RemoteAccess) {
+    this.#access = access;
+  }
+
+  state(): UplinkState {
+    return this.#access('state', []) as UplinkState;
+  }
+
+  syncNow(): void {
+    this.#access('syncNow', []);
+  }
+
+  get stats(): SyncStats {
+    return this.#access('stats', []) as SyncStats;
   }
 }

@@ -10,8 +10,15 @@
  * `random`), the same seeded generator the scan engine's bursts draw from,
  * as on Node, so both runs see the same random bytes and their flash
  * contents match byte for byte.
+ *
+ * Sync: with the `sync` option the board has an MQTT client (the
+ * simulator's SimMqttClient over a real socket, on the board's loop), which
+ * the firmware in XS sees as `device.network.mqtt`; its SyncService runs in
+ * XS. As on Node, the loop must then be run in real time (RealtimePump), and
+ * the reboot command reboots the validator.
  */
 import type { BootReport, DecisionEvent } from '../../../firmware/app/validator.js';
+import type { SyncEvent } from '../../../firmware/sync/sync-service.js';
 import type { BoardConfig } from '../../../firmware/board/board.js';
 import type { Random } from '../../../firmware/platform/random.js';
 import type { Button } from '../../../firmware/ui/buttons.js';
@@ -22,13 +29,15 @@ import type { HostDevice } from '../../host/provider.js';
 import type { SimClock } from '../../platform/sim-clock.js';
 import { loopTimers } from '../../platform/sim-timers.js';
 import type { ScannerEmulator } from '../../scanner/emulator.js';
-import { SimulatedValidator, type SimulatedValidatorOptions } from '../../validator/sim-validator.js';
-import { HostBridge } from '../bridge/host-bridge.js';
+import { SimMqttClient, type SimMqttClientOptions } from '../../network/mqtt-client.js';
+import { SIMULATED_FIRMWARE, SimulatedValidator, type SimulatedSync, type SimulatedValidatorOptions } from '../../validator/sim-validator.js';
+import { HostBridge, type BridgeableDevice } from '../bridge/host-bridge.js';
 import { CLOCK, CPU, RANDOM, TEXT_DISPLAY, TIMERS, UPLINK, VERIFIER } from '../bridge/spec.js';
 import { bundleForXs } from '../bundle.js';
 import type { BootMessage } from '../entries/validator.js';
 import { XsWorker } from '../worker.js';
-import { XsAppView, XsLogView } from './views.js';
+import { ValidatorHostOp } from './host-ops.js';
+import { XsAppView, XsLogView, XsSyncView } from './views.js';
 
 export interface XsValidatorOptions extends SimulatedValidatorOptions {
   /** The XS worker's name, in errors. */
@@ -43,16 +52,22 @@ export class XsValidator {
   readonly app: XsAppView;
   /** The boarding log the firmware in XS opened from flash. */
   readonly log: XsLogView;
+  /** The SyncService in XS (only with the `sync` option). */
+  readonly sync: XsSyncView;
+  /** Sync events since construction, across reboots. */
+  readonly syncEvents: SyncEvent[] = [];
   readonly #options: XsValidatorOptions;
   readonly #worker: XsWorker;
   readonly #bridge: HostBridge;
   readonly #random: Random;
+  /** Every MQTT client the firmware opened, to close with the worker: their sockets live on Node. */
+  readonly #mqttClients = new Set<SimMqttClient>();
   #booted = false;
 
   constructor(options: XsValidatorOptions) {
     const o = { ...options };
     this.#options = o;
-    this.hardware = new SimulatedValidator({ ...o, verifier: undefined, onDecision: undefined });
+    this.hardware = new SimulatedValidator({ ...o, verifier: undefined, onDecision: undefined, sync: undefined });
     this.#random = this.hardware.random;
     const self = this;
     this.#worker = new XsWorker({
@@ -71,6 +86,7 @@ export class XsValidator {
     const call = (op: string, name: string, args: unknown[]) => this.#worker.call(op, name, args);
     this.app = new XsAppView((name, args) => call('app', name, args));
     this.log = new XsLogView((name, args) => call('log', name, args));
+    this.sync = new XsSyncView((name, args) => call('sync', name, args));
   }
 
   get loop(): HostLoop {
@@ -112,9 +128,10 @@ export class XsValidator {
     const h = this.hardware;
     const b = this.#bridge;
     const loop = h.loop;
+    const device: BridgeableDevice = o.sync ? { ...h.host.device, network: { mqtt: { io: mqttClientOn(loop, o.sync, this.#mqttClients) } } } : h.host.device;
     const message: BootMessage = {
       services: {
-        device: b.exportDevice(h.host.device),
+        device: b.exportDevice(device),
         clock: b.exportObject(CLOCK, h.clock),
         timers: b.exportObject(TIMERS, loopTimers(loop)),
         random: b.exportObject(RANDOM, this.#random),
@@ -128,6 +145,11 @@ export class XsValidator {
       settings: o.settings,
       config: this.#booted ? undefined : o.config,
       verifyCostMs: o.verifyCostMs ?? 0,
+      sync: o.sync && {
+        broker: { host: o.sync.host ?? '127.0.0.1', port: o.sync.port },
+        fw: o.sync.fw ?? SIMULATED_FIRMWARE,
+        settings: o.sync.settings,
+      },
     };
     const report = this.#worker.call('boot', message) as BootReport;
     this.#booted = true;
@@ -183,23 +205,58 @@ export class XsValidator {
       this.#worker.call('shutdown');
       this.display.close();
     } finally {
-      this.#worker.close();
+      this.close();
     }
   }
 
-  /** Ends the XS worker without an orderly power-down; idempotent. For cleanup after a failure. */
+  /** Ends the XS worker without an orderly power-down, and any MQTT connection it had; idempotent. For cleanup after a failure. */
   close(): void {
     this.#worker.close();
+    for (const client of this.#mqttClients) client.close();
+    this.#mqttClients.clear();
   }
 
   #onHostCall(op: string, args: unknown[]): unknown {
     if (HostBridge.serves(op)) return this.#bridge.handle(op, args);
-    if (op === 'decision') {
-      const event = args[0] as DecisionEvent;
-      this.events.push(event);
-      this.#options.onDecision?.(event);
-      return undefined;
+    switch (op) {
+      case ValidatorHostOp.DECISION: {
+        const event = args[0] as DecisionEvent;
+        this.events.push(event);
+        this.#options.onDecision?.(event);
+        return undefined;
+      }
+      case ValidatorHostOp.SYNC_EVENT: {
+        const event = args[0] as SyncEvent;
+        this.syncEvents.push(event);
+        this.#options.sync?.onEvent?.(event);
+        return undefined;
+      }
+      case ValidatorHostOp.RESTART:
+        // Like the device's restart: everything in RAM goes, flash stays. Not now: XS is mid-call.
+        this.loop.after(0, () => this.reboot());
+        return undefined;
+      default:
+        throw new Error(`no host operation ${op}`);
     }
-    throw new Error(`no host operation ${op}`);
   }
+}
+
+/**
+ * SimMqttClient with what the board adds on the host (its loop, its network
+ * link), as the guest's `device.network.mqtt.io`; each one made is put in
+ * `made` (closing one twice is harmless).
+ */
+function mqttClientOn(loop: HostLoop, sync: SimulatedSync, made: Set<SimMqttClient>): new (options: SimMqttClientOptions) => SimMqttClient {
+  const { network, maxChunk } = sync;
+  return class BoardMqttClient extends SimMqttClient {
+    constructor(options: SimMqttClientOptions) {
+      super({ ...options, loop, network, maxChunk });
+      made.add(this);
+    }
+
+    override close(): void {
+      super.close();
+      made.delete(this);
+    }
+  };
 }
