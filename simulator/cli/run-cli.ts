@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { Language } from '../../firmware/display/text-display.js';
 import { demoScript } from './demo.js';
+import { runFleet, type FleetRun } from './fleet-run.js';
 import { ScriptError, UsageError } from './errors.js';
 import { Renderer } from './render.js';
 import { runScript } from './runner.js';
@@ -35,6 +36,15 @@ what it shows after every scan and driver action: LEDs, buzzer and display.
 Commands:
   run <script.json>   run a script (format: simulator/README.md)
   demo                a built-in morning on the K101 coach, no files needed
+  fleet               a fleet of validators syncing with a back office: an
+                      embedded MQTT broker, ingest into SQLite and the ops
+                      feeds, passengers boarding at random (npm start)
+
+Fleet options:
+  --validators N          how many buses (default 8)
+  --db FILE               SQLite file for the boardings (default fleet.sqlite)
+  --port N, --ws-port N   the broker's MQTT and MQTT-over-WebSocket ports (default 1884, 8884)
+  --duration S            stop after S seconds (default: run until Ctrl-C)
 
 Options:
   --colour, --no-colour   colour the LEDs and the display (default: when stdout is a terminal)
@@ -44,6 +54,11 @@ Options:
 Exit codes: 0 ok, 2 bad command line or script, 1 unexpected failure.`;
 
 const OPTIONS = {
+  validators: { type: 'string' },
+  db: { type: 'string' },
+  port: { type: 'string' },
+  'ws-port': { type: 'string' },
+  duration: { type: 'string' },
   colour: { type: 'boolean' },
   language: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -57,10 +72,20 @@ interface Output {
 type Invocation =
   | { readonly command: 'help' }
   | ({ readonly command: 'demo' } & Output)
+  | { readonly command: 'fleet'; readonly run: FleetRun; readonly durationS?: number }
   | ({ readonly command: 'run'; readonly scriptPath: string } & Output);
 
 interface Parsed {
-  readonly values: { readonly colour?: boolean; readonly language?: string; readonly help?: boolean };
+  readonly values: {
+    readonly colour?: boolean;
+    readonly language?: string;
+    readonly help?: boolean;
+    readonly validators?: string;
+    readonly db?: string;
+    readonly port?: string;
+    readonly 'ws-port'?: string;
+    readonly duration?: string;
+  };
   readonly positionals: readonly string[];
 }
 
@@ -92,6 +117,24 @@ export function parseInvocation(argv: readonly string[], colourByDefault: boolea
   if (language !== 'zh' && language !== 'en') throw new UsageError(`--language must be zh or en, got "${language}"`);
   const colour = values.colour ?? colourByDefault;
   if (name === undefined) throw new UsageError('missing command (run <script.json> or demo)');
+  if (name === 'fleet') {
+    if (rest.length > 0) throw new UsageError(`fleet takes no arguments, got "${rest[0]}"`);
+    const durationS = values.duration === undefined ? undefined : integer(values.duration, '--duration', 1, 86_400 * 365);
+    return {
+      command: 'fleet',
+      durationS,
+      run: {
+        validators: integer(values.validators ?? '8', '--validators', 1, 2000),
+        db: values.db ?? 'fleet.sqlite',
+        port: integer(values.port ?? '1884', '--port', 0, 65535),
+        wsPort: integer(values['ws-port'] ?? '8884', '--ws-port', 0, 65535),
+        host: '127.0.0.1',
+        passengerGapMs: 4000,
+        statusEveryMs: 5000,
+        seed: 7,
+      },
+    };
+  }
   if (name === 'demo') {
     if (rest.length > 0) throw new UsageError(`demo takes no arguments, got "${rest[0]}"`);
     return { command: 'demo', colour, language };
@@ -101,7 +144,13 @@ export function parseInvocation(argv: readonly string[], colourByDefault: boolea
     if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
     return { command: 'run', scriptPath: rest[0], colour, language };
   }
-  throw new UsageError(`unknown command "${name}" (commands: run, demo)`);
+  throw new UsageError(`unknown command "${name}" (commands: run, demo, fleet)`);
+}
+
+function integer(text: string, what: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return n;
 }
 
 async function execute(invocation: Invocation, io: Io): Promise<void> {
@@ -109,11 +158,30 @@ async function execute(invocation: Invocation, io: Io): Promise<void> {
     io.out(HELP);
     return;
   }
+  if (invocation.command === 'fleet') {
+    await runFleet(invocation.run, io, stopAfter(invocation.durationS));
+    return;
+  }
   // The script is loaded in full first, so a bad script prints nothing but its error.
   const script: Script = invocation.command === 'demo' ? demoScript() : await loadScriptFile(invocation.scriptPath);
   const renderer = new Renderer({ colour: invocation.colour, language: invocation.language });
   const summary = runScript(script, { language: invocation.language }, (entry) => io.out(renderer.render(entry)));
   io.out(renderSummary(summary, invocation.language));
+}
+
+/** Resolves at Ctrl-C or SIGTERM, or after `seconds`. */
+function stopAfter(seconds: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
+    function done(): void {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    }
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
 }
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
