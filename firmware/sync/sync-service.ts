@@ -123,6 +123,8 @@ export class SyncService implements Uplink {
   #malformed = 0;
   #clockOffset: number | null = null;
   #flushTimer: TimerId | undefined;
+  /** The trip the last online state named: a new one is announced. */
+  #announcedTrip: string | undefined;
   #teleTimer: TimerId | undefined;
   #closed = false;
 
@@ -216,14 +218,20 @@ export class SyncService implements Uplink {
     this.#link.close(clean);
   }
 
+  /** Publishes the retained online state, with the trip being served. */
+  #announce(): void {
+    const { operator, validatorId } = this.#o;
+    const trip = this.#host?.status.trip?.id;
+    if (this.#link.publish(validatorTopic(operator, validatorId, ValidatorTopic.STATE), this.#state(true), 1, true)) this.#announcedTrip = trip;
+  }
+
   #state(online: boolean): Uint8Array {
     const trip = this.#host?.status.trip?.id;
     return encodeState({ online, session: this.#session, fw: this.#o.fw, trip, ts: this.#now() });
   }
 
   #connected(): void {
-    const { operator, validatorId } = this.#o;
-    this.#link.publish(validatorTopic(operator, validatorId, ValidatorTopic.STATE), this.#state(true), 1, true);
+    this.#announce();
     this.#emit({ type: 'connected', session: this.#session });
     this.#outbox.open();
     this.#publishTelemetry();
@@ -317,6 +325,8 @@ export class SyncService implements Uplink {
       this.#flushTimer = undefined;
       if (this.#closed) return;
       this.#outbox.pump();
+      // The driver chose another trip: dashboards see it without waiting for telemetry.
+      if (this.#link.state === LinkState.CONNECTED && this.#host?.status.trip?.id !== this.#announcedTrip) this.#announce();
       this.#scheduleFlush();
     }, this.#settings.flushIntervalMs);
   }

@@ -297,6 +297,8 @@ describe('commands', () => {
     expect(await reply('sync-now', 's1')).toMatchObject({ ok: true, backlog: 0 });
     expect(await reply('set-trip', 't1', { trip: LATER_TRIP.id, serviceDate: LATER_TRIP.serviceDate })).toMatchObject({ ok: true });
     expect(v.app.status.trip?.id).toBe(LATER_TRIP.id);
+    // Dashboards see the new trip in the retained state.
+    await pump.until(() => statesOf(id).some((s) => s.online && s.trip === LATER_TRIP.id));
     expect(await reply('set-trip', 't2', { trip: 'NO-SUCH', serviceDate: LATER_TRIP.serviceDate })).toMatchObject({ ok: false, error: 'UNKNOWN_TRIP' });
     expect(await reply('set-trip', 't3', { trip: 42 })).toMatchObject({ ok: false, error: 'BAD_ARGUMENTS' });
     expect(await reply('self-destruct', 'x1')).toMatchObject({ ok: false, error: 'UNKNOWN_COMMAND' });
