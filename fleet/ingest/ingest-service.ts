@@ -12,11 +12,12 @@
  * Batches of one validator are handled in arrival order (a promise chain per
  * validator); different validators are handled concurrently.
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import {
   ValidatorTopic, decodeBoardingBatch, encodeAck, ingestSubscription, isProtocolError, parseTopic, validatorTopic, type BoardingBatch,
 } from '../../protocol/index.js';
-import { untilConnected } from './until-connected.js';
+import { connectServiceClient } from '../broker/service-client.js';
+import { untilConnected } from '../broker/until-connected.js';
 import type { BoardingStore, StoreResult } from './boarding-store.js';
 
 /**
@@ -101,14 +102,7 @@ export class IngestService {
   async start(): Promise<void> {
     if (this.#client || this.#closed) throw new Error('the ingest service was already started');
     const o = this.#options;
-    const client = connect(o.brokerUrl, {
-      protocolVersion: o.shared ? 5 : 4,
-      clean: true,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      ...(o.clientId ? { clientId: o.clientId } : {}),
-      ...o.mqtt,
-    });
+    const client = connectServiceClient(o.brokerUrl, { protocolVersion: o.shared ? 5 : 4, clientId: o.clientId, mqtt: o.mqtt });
     this.#client = client;
     let connected = false;
     let warned = false;

@@ -9,13 +9,14 @@
  * them, or the retained summaries would count only that instance's share.
  * Counts start at zero when the monitor starts.
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import {
   TOPIC_ROOT, ValidatorTopic, checkTopicId, decodeConfigEvent, decodeState, decodeTelemetry, isProtocolError, parseTopic,
   type BoardingBatch,
 } from '../../protocol/index.js';
 import type { StoreResult } from '../ingest/boarding-store.js';
-import { untilConnected } from '../ingest/until-connected.js';
+import { connectServiceClient } from '../broker/service-client.js';
+import { untilConnected } from '../broker/until-connected.js';
 import type { Alert } from './alerts.js';
 import { OperatorView, type OpsThresholds, type Publication, type Summary } from './operator-view.js';
 import type { ValidatorStatus } from './validator-status.js';
@@ -85,14 +86,7 @@ export class OpsMonitor {
   async start(): Promise<void> {
     if (this.#client || this.#closed) throw new Error('the ops monitor was already started');
     const o = this.#options;
-    const client = connect(o.brokerUrl, {
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      ...(o.clientId ? { clientId: o.clientId } : {}),
-      ...o.mqtt,
-    });
+    const client = connectServiceClient(o.brokerUrl, { protocolVersion: 4, clientId: o.clientId, mqtt: o.mqtt });
     this.#client = client;
     client.on('message', (topic, payload, packet) => this.#receive(topic, payload, packet.retain));
     client.on('error', (e) => this.#log(`ops mqtt error: ${e.message}`));
