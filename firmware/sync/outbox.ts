@@ -34,8 +34,8 @@ export const AckOutcome = Object.freeze({
   UNCHANGED: 'unchanged',
   /** For another log (the partition was formatted since): ignored. */
   OTHER_LOG: 'other-log',
-  /** Beyond anything sent: ignored, never trusted to release records. */
-  BEYOND_SENT: 'beyond-sent',
+  /** Beyond the last record in the log: ignored, never trusted to release records. */
+  BEYOND_LOG: 'beyond-log',
 } as const);
 export type AckOutcome = (typeof AckOutcome)[keyof typeof AckOutcome];
 
@@ -71,8 +71,6 @@ export class Outbox {
   #inFlight: InFlight[] = [];
   /** First seq the next batch speaks for. */
   #next = 0;
-  /** Highest seq ever put in a batch of this log, for judging acks. */
-  #highestSent = 0;
   /** ticks() when the acknowledged point last moved, or the first batch after it went out. */
   #progressAt = 0;
   #batchNo = 0;
@@ -137,17 +135,20 @@ export class Outbox {
       if (this.#inFlight.length === 0) this.#progressAt = this.#ticks();
       this.#inFlight.push({ toSeq });
       this.#next = toSeq + 1;
-      if (toSeq > this.#highestSent) this.#highestSent = toSeq;
       this.#batchesSent++;
       this.#recordsSent += records.length;
     }
   }
 
-  /** The back office's ack. Only an ack for this log, within what was sent, releases records. */
+  /**
+   * The back office's ack. Only an ack for this log, within the records it
+   * holds, releases records. It need not be for a batch of this session: an
+   * ack for what went out before a reboot saves sending it again.
+   */
   acknowledge(ack: Ack): AckOutcome {
     const status = this.#log.status();
     if (ack.log !== status.logId) return AckOutcome.OTHER_LOG;
-    if (ack.upToSeq > this.#highestSent) return AckOutcome.BEYOND_SENT;
+    if (ack.upToSeq >= status.nextSeq) return AckOutcome.BEYOND_LOG;
     this.#acks++;
     if (ack.upToSeq <= status.ackedSeq) return AckOutcome.UNCHANGED;
     this.#log.markAcked(ack.upToSeq);

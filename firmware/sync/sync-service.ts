@@ -263,7 +263,7 @@ export class SyncService implements Uplink {
         if (parsed.leaf !== ValidatorTopic.ACK) return this.#refuse(topic, 'UNEXPECTED_TOPIC');
         const ack = decodeAck(payload);
         const outcome = this.#outbox.acknowledge(ack);
-        if (ack.ts !== undefined && outcome !== AckOutcome.OTHER_LOG && outcome !== AckOutcome.BEYOND_SENT) this.#clockOffset = this.#now() - ack.ts;
+        if (ack.ts !== undefined && outcome !== AckOutcome.OTHER_LOG && outcome !== AckOutcome.BEYOND_LOG) this.#clockOffset = this.#now() - ack.ts;
         this.#emit({ type: 'ack', upToSeq: ack.upToSeq, outcome });
         if (outcome === AckOutcome.ADVANCED) host?.uplinkChanged();
         return;
