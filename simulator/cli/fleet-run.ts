@@ -11,6 +11,7 @@ import { IngestService } from '../../fleet/ingest/ingest-service.js';
 import { openBoardingStore } from '../../fleet/ingest/open-boarding-store.js';
 import { OpsMonitor } from '../../fleet/ops/ops-monitor.js';
 import { SimulatedFleet, type FleetTotals } from '../fleet/sim-fleet.js';
+import { UsageError } from './errors.js';
 
 export interface FleetRun {
   readonly validators: number;
@@ -37,7 +38,10 @@ export interface FleetRunResult {
 export async function runFleet(run: FleetRun, io: FleetRunIo, stop: Promise<void>): Promise<FleetRunResult> {
   const time = () => new Date().toISOString().slice(11, 19);
   const log = (line: string) => io.out(`${time()} ${line}`);
-  const broker = await startEmbeddedBroker({ host: run.host, port: run.port, wsPort: run.wsPort });
+  const broker = await startEmbeddedBroker({ host: run.host, port: run.port, wsPort: run.wsPort }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${run.port} or ${run.wsPort} is in use on ${run.host}: choose others with --port and --ws-port`);
+    throw e;
+  });
   log(`broker ${broker.url} (MQTT over WebSocket: ${broker.wsUrl})`);
   const store = await openBoardingStore(run.db);
   log(`boardings stored in ${run.db}`);

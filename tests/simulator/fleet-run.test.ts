@@ -54,3 +54,16 @@ test('a simulated fleet boards passengers into the database through the embedded
   expect(rows.distinct_keys).toBe(rows.n);
   expect(lines.some((l) => l.includes('stopped:'))).toBe(true);
 }, 60_000);
+
+test('a port already in use is a usage error that says which options to change', async () => {
+  const { createServer } = await import('node:net');
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    await expect(runFleet({ validators: 1, db: join(dir, 'busy.sqlite'), port, wsPort: 0, host: '127.0.0.1', passengerGapMs: 1000, statusEveryMs: 1000, seed: 1 }, { out() {} }, new Promise(() => {})))
+      .rejects.toThrow(/in use.*--port/);
+  } finally {
+    busy.close();
+  }
+});
