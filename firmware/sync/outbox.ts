@@ -17,7 +17,7 @@ import type { Ack } from '../../protocol/sync/ack.js';
 import type { BoardingLog, BoardingRecord } from '../log/boarding-log.js';
 
 export interface OutboxSettings {
-  /** Records per batch; a batch of 50 is about 2 KB. */
+  /** Records per batch; a batch of 100 is about 3.6 KB. */
   readonly batchSize: number;
   /** Batches sent and not yet acknowledged, at most. */
   readonly maxInFlight: number;
@@ -25,7 +25,7 @@ export interface OutboxSettings {
   readonly ackTimeoutMs: number;
 }
 
-export const DEFAULT_OUTBOX: OutboxSettings = Object.freeze({ batchSize: 50, maxInFlight: 4, ackTimeoutMs: 20_000 });
+export const DEFAULT_OUTBOX: OutboxSettings = Object.freeze({ batchSize: 100, maxInFlight: 8, ackTimeoutMs: 20_000 });
 
 export const AckOutcome = Object.freeze({
   /** The acknowledged point moved; records were released. */

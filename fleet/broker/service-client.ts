@@ -1,7 +1,8 @@
 /**
  * The MQTT connection of a long-running back-office service (ingest, ops):
  * a clean session that retries every second for as long as the broker is
- * away, with whatever the deployment adds (credentials, TLS).
+ * away, with whatever the deployment adds (credentials, TLS), and TCP_NODELAY
+ * on its socket.
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 
@@ -13,7 +14,7 @@ export interface ServiceClientOptions {
 }
 
 export function connectServiceClient(brokerUrl: string, options: ServiceClientOptions): MqttClient {
-  return connect(brokerUrl, {
+  const client = connect(brokerUrl, {
     protocolVersion: options.protocolVersion,
     clean: true,
     reconnectPeriod: 1000,
@@ -21,4 +22,7 @@ export function connectServiceClient(brokerUrl: string, options: ServiceClientOp
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...options.mqtt,
   });
+  // Acks are small and a validator waits for them: no Nagle delay (the mqtt package leaves it on).
+  client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true));
+  return client;
 }
