@@ -12,9 +12,9 @@
  * `ackTimeoutMs`; the back office stores each record once however often it
  * arrives. A reconnect starts again from the acknowledged point too.
  */
-import { encodeBoardingBatch, type BatchRecord } from '../../protocol/sync/boarding-batch.js';
+import { encodeBoardingBatch } from '../../protocol/sync/boarding-batch.js';
 import type { Ack } from '../../protocol/sync/ack.js';
-import type { BoardingLog, BoardingRecord } from '../log/boarding-log.js';
+import type { BoardingLog } from '../log/boarding-log.js';
 
 export interface OutboxSettings {
   /** Records per batch; a batch of 100 is about 3.6 KB. */
@@ -123,7 +123,8 @@ export class Outbox {
           acked: status.ackedSeq,
           fromSeq,
           toSeq,
-          records: records.map(toBatchRecord),
+          // A log record has the wire record's fields (and nothing of the passenger).
+          records,
         });
       } catch {
         // A record flash gave back that the format cannot carry: a firmware bug. Keep it, stop here, count it.
@@ -169,18 +170,4 @@ export class Outbox {
     this.#inFlight = [];
     this.#next = this.#log.status().ackedSeq + 1;
   }
-}
-
-function toBatchRecord(r: BoardingRecord): BatchRecord {
-  return {
-    seq: r.seq,
-    time: r.time,
-    ticket: r.ticket,
-    trip: r.trip,
-    serviceDate: r.serviceDate,
-    decision: r.decision,
-    reason: r.reason,
-    override: r.override,
-    passengers: r.passengers,
-  };
 }
