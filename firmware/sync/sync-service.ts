@@ -269,7 +269,8 @@ export class SyncService implements Uplink {
         return;
       }
       case 'config': {
-        if (!host) return;
+        // An empty retained message is a document withdrawn from the broker, not a new one: keep what is held.
+        if (!host || payload.length === 0) return;
         const { result } = this.#config.handle(host, topic, parsed.config, payload);
         if (!worthReporting(result)) return;
         this.#emit({ type: 'config', kind: result.kind, outcome: result.outcome, version: result.version, error: result.error });

@@ -252,7 +252,16 @@ describe('configuration', () => {
     await pump.until(() => eventsFor().some((e) => e.error === 'MALFORMED'));
     expect(v.app.status.configVersions.deny).toBe(5);
     expect(eventsFor().filter((e) => e.outcome === 'rejected').every((e) => e.version === 5)).toBe(true);
+
+    // Withdrawing the retained document (an empty message) is not a new document: nothing changes, nothing is reported.
+    const reported = eventsFor().length;
+    const malformed = v.sync!.stats.malformed;
     await office.clearRetained(topic);
+    await office.command(id, 'ping', 'after-clear');
+    await pump.until(() => office.responses.some((r) => r.value.reqId === 'after-clear'));
+    expect(eventsFor()).toHaveLength(reported);
+    expect(v.sync!.stats.malformed).toBe(malformed);
+    expect(v.app.status.configVersions.deny).toBe(5);
 
     // After a reboot out of coverage, the validator decides with the copy it stored.
     network.down();
