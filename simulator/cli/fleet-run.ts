@@ -13,6 +13,9 @@ import { OpsMonitor } from '../../fleet/ops/ops-monitor.js';
 import { SimulatedFleet, type FleetTotals } from '../fleet/sim-fleet.js';
 import { UsageError } from './errors.js';
 
+/** At the end, how long the validators get to send what they still hold. */
+const DRAIN_MS = 5000;
+
 export interface FleetRun {
   readonly validators: number;
   readonly db: string;
@@ -63,7 +66,9 @@ export async function runFleet(run: FleetRun, io: FleetRunIo, stop: Promise<void
       log(`${t.online}/${t.validators} online · ${t.decisions} scans, ${t.accepted} boarded · ${s.records} stored · backlog ${t.backlog}`);
     }, run.statusEveryMs);
     await stop;
-    log('stopping');
+    log('stopping: no more passengers; the validators send what they hold');
+    f.stopBoarding();
+    await f.until(() => f.totals.backlog === 0, DRAIN_MS).catch(() => {});
   } finally {
     if (status) clearInterval(status);
     last = fleet?.totals;

@@ -169,18 +169,28 @@ async function execute(invocation: Invocation, io: Io): Promise<void> {
   io.out(renderSummary(summary, invocation.language));
 }
 
-/** Resolves at Ctrl-C or SIGTERM, or after `seconds`. */
+/**
+ * Resolves at Ctrl-C or SIGTERM, or after `seconds`. A second signal within
+ * a moment is the same one relayed again (npm and tsx pass signals on to
+ * their child, which may also get it from the terminal) and is ignored; one
+ * after that stops at once, without waiting for the validators to send
+ * what they hold.
+ */
 function stopAfter(seconds: number | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
-    function done(): void {
-      if (timer) clearTimeout(timer);
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
+    let stoppedAt: number | undefined;
+    const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000);
+    function stop(): void {
+      if (stoppedAt === undefined) {
+        stoppedAt = Date.now();
+        if (timer) clearTimeout(timer);
+        resolve();
+      } else if (Date.now() - stoppedAt > 1000) {
+        process.exit(130);
+      }
     }
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 

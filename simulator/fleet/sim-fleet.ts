@@ -48,6 +48,7 @@ export class SimulatedFleet {
   readonly #gapMs: number;
   #started = false;
   #closed = false;
+  #boarding = true;
 
   constructor(options: SimulatedFleetOptions) {
     const now = Date.now();
@@ -112,6 +113,11 @@ export class SimulatedFleet {
     return { validators: this.validators.length, online, decisions, accepted, backlog };
   }
 
+  /** No more passengers; the validators keep running (and syncing) until close(). */
+  stopBoarding(): void {
+    this.#boarding = false;
+  }
+
   /** Every validator shuts down in order (each says it goes offline). Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -125,7 +131,7 @@ export class SimulatedFleet {
     const r = this.#random;
     const gap = Math.round(this.#gapMs * (0.2 + 1.6 * r()));
     v.loop.after(gap, () => {
-      if (this.#closed) return;
+      if (this.#closed || !this.#boarding) return;
       v.scanner.present(this.#passengerCode(v));
       this.#nextPassenger(v);
     });
