@@ -38,7 +38,7 @@ import { DEFAULT_SYNC, type SyncEvent, type SyncSettings } from '../firmware/syn
 import { DEFAULT_OUTBOX } from '../firmware/sync/outbox.js';
 import { IngestService, SqliteBoardingStore } from '../fleet/ingest/index.js';
 import {
-  Decision, REASONS, ValidatorTopic, encodeBoardingBatch, validatorTopic, type BatchRecord, type BoardingBatch,
+  Decision, REASONS, ValidatorTopic, encodeBoardingBatch, validatorTopic, type BoardingRecord, type BoardingBatch,
 } from '../protocol/index.js';
 import { RealtimePump } from '../simulator/host/realtime.js';
 import { SimMqttClient } from '../simulator/network/mqtt-client.js';
@@ -148,7 +148,7 @@ function fleetBatches(batchSize: number): Addressed[] {
     const validator = `R-${String(i + 1).padStart(3, '0')}`;
     const records = entries(i + 1, RECORDS_EACH);
     for (let from = 0, n = 1; from < records.length; from += batchSize, n++) {
-      const batch: BatchRecord[] = records.slice(from, from + batchSize).map((e, k) => ({ ...e, seq: from + k + 1 }));
+      const batch: BoardingRecord[] = records.slice(from, from + batchSize).map((e, k) => ({ ...e, seq: from + k + 1 }));
       out.push({ validator, batch: { log: 1000 + i, batch: n, acked: from, fromSeq: from + 1, toSeq: batch[batch.length - 1].seq, records: batch } });
     }
   }

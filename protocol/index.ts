@@ -48,8 +48,9 @@ export {
   validatorConfigTopic, commandTopic, responseTopic, opsTopic, validatorSubscriptions, ingestSubscription, parseTopic, type ParsedTopic,
 } from './sync/topics.js';
 export {
-  BATCH_FORMAT, MAX_BATCH_RECORDS, BatchKey, DECISION_CODE, encodeBoardingBatch, decodeBoardingBatch, type BoardingBatch, type BatchRecord,
+  BATCH_FORMAT, MAX_BATCH_RECORDS, BatchKey, DECISION_CODE, encodeBoardingBatch, decodeBoardingBatch, type BoardingBatch,
 } from './sync/boarding-batch.js';
+export type { BoardingEntry, BoardingRecord } from './sync/boarding-record.js';
 export { MAX_JSON_BYTES, encodeJson, decodeJsonObject, type JsonObject } from './sync/json.js';
 export { encodeAck, decodeAck, type Ack } from './sync/ack.js';
 export { encodeState, decodeState, type StateMessage } from './sync/state.js';

@@ -4,37 +4,17 @@
  * ticket boarded?" for the usage checks, because that state must survive a
  * reboot and the log is what survives.
  *
- * A record holds no personal data: a ticket hash, never a name, ID number
- * or ID hash.
+ * Its records (protocol/sync/boarding-record.ts) are what boarding batches
+ * carry: no personal data, a ticket hash, never a name, ID number or ID hash.
  */
-import type { Decision } from '../../protocol/validate/reasons.js';
+import type { BoardingEntry, BoardingRecord } from '../../protocol/sync/boarding-record.js';
 import type { UsageView } from '../../protocol/validate/usage.js';
 
-export interface BoardingEntry {
-  /** Seconds since the epoch. */
-  readonly time: number;
-  /** 8-byte ticket hash; absent when the code could not be read. */
-  readonly ticket?: Uint8Array;
-  /** Trip id and service date the validator was serving; absent when none was chosen. */
-  readonly trip?: string;
-  readonly serviceDate?: number;
-  readonly decision: Decision;
-  /** REASONS[..].id: for an override, the reason the ticket was refused. */
-  readonly reason: number;
-  /** OverrideReason id when the driver let the passenger on anyway; 0 otherwise. */
-  readonly override: number;
-  /** Passengers boarding on this scan (a group ticket carries several). */
-  readonly passengers: number;
-}
+export type { BoardingEntry, BoardingRecord };
 
 /** How boardings are counted per departure: a trip id names a departure within a day. */
 export function tripKey(trip: string, serviceDate: number): string {
   return `${trip}@${serviceDate}`;
-}
-
-export interface BoardingRecord extends BoardingEntry {
-  /** Monotonic across reboots; never reused. */
-  readonly seq: number;
 }
 
 export interface LogStatus {

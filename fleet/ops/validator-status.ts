@@ -3,7 +3,7 @@
  * `ops/validators/{v}`: presence from `state`, counters from `tele`, and the
  * day's boardings from the batches the ingest stored.
  */
-import { Decision, type BatchRecord } from '../../protocol/index.js';
+import { Decision, type BoardingRecord } from '../../protocol/index.js';
 
 export interface ValidatorStatus {
   /** null until a state or telemetry message says. */
@@ -32,7 +32,7 @@ export function emptyStatus(): ValidatorStatus {
 }
 
 /** Passengers a record put on the bus. */
-export function boarded(r: BatchRecord): number {
+export function boarded(r: BoardingRecord): number {
   return r.decision === Decision.ACCEPT || r.override !== 0 ? r.passengers : 0;
 }
 

@@ -26,6 +26,7 @@ import { Fields, asArray, asBytes, asText, asUint, isUint } from '../fields.js';
 import { TICKET_HASH_LENGTH } from '../ticket/hash.js';
 import { isServiceDate } from '../ticket/claims.js';
 import { Decision, REASON_BY_ID } from '../validate/reasons.js';
+import type { BoardingRecord } from './boarding-record.js';
 
 export const BATCH_FORMAT = 1;
 /** More than a validator ever sends at once; bounds what a receiver decodes. */
@@ -39,20 +40,6 @@ export const BatchKey = Object.freeze({ FORMAT: 1, LOG: 2, BATCH: 3, ACKED: 4, F
 export const DECISION_CODE: Readonly<Record<Decision, number>> = Object.freeze({ reject: 0, accept: 1, repeat: 2 });
 const DECISION_BY_CODE: readonly Decision[] = Object.freeze([Decision.REJECT, Decision.ACCEPT, Decision.REPEAT]);
 
-export interface BatchRecord {
-  readonly seq: number;
-  /** Seconds since the epoch, by the validator's clock. */
-  readonly time: number;
-  readonly ticket?: Uint8Array;
-  readonly trip?: string;
-  readonly serviceDate?: number;
-  readonly decision: Decision;
-  /** REASONS[..].id */
-  readonly reason: number;
-  readonly override: number;
-  readonly passengers: number;
-}
-
 export interface BoardingBatch {
   /** Identifies the log (it changes when the partition is formatted), u32. */
   readonly log: number;
@@ -62,7 +49,7 @@ export interface BoardingBatch {
   readonly acked: number;
   readonly fromSeq: number;
   readonly toSeq: number;
-  readonly records: readonly BatchRecord[];
+  readonly records: readonly BoardingRecord[];
 }
 
 export function encodeBoardingBatch(batch: BoardingBatch): Uint8Array {
@@ -80,7 +67,7 @@ export function encodeBoardingBatch(batch: BoardingBatch): Uint8Array {
   );
 }
 
-function encodeRecord(r: BatchRecord): unknown[] {
+function encodeRecord(r: BoardingRecord): unknown[] {
   return [r.seq, r.time, r.ticket ?? null, r.trip ?? null, r.serviceDate ?? null, DECISION_CODE[r.decision], r.reason, r.override, r.passengers];
 }
 
@@ -103,7 +90,7 @@ export function decodeBoardingBatch(bytes: Uint8Array): BoardingBatch {
   return batch;
 }
 
-function decodeRecord(value: unknown, what: string): BatchRecord {
+function decodeRecord(value: unknown, what: string): BoardingRecord {
   const a = asArray(value, what);
   if (a.length !== 9) throw new ProtocolError(ErrorCode.MALFORMED, `${what} must have 9 fields`);
   const code = asUint(a[5], `${what}.decision`, DECISION_BY_CODE.length - 1);

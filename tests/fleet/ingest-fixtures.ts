@@ -11,7 +11,7 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  Decision, REASONS, ValidatorTopic, decodeAck, encodeBoardingBatch, validatorTopic, type Ack, type BatchRecord, type BoardingBatch,
+  Decision, REASONS, ValidatorTopic, decodeAck, encodeBoardingBatch, validatorTopic, type Ack, type BoardingRecord, type BoardingBatch,
 } from '../../protocol/index.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 
@@ -28,7 +28,7 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
   }
 }
 
-export function record(seq: number, overrides: Partial<BatchRecord> = {}): BatchRecord {
+export function record(seq: number, overrides: Partial<BoardingRecord> = {}): BoardingRecord {
   const ticket = new Uint8Array(8);
   new DataView(ticket.buffer).setUint32(4, seq);
   const rejected = seq % 7 === 0;

@@ -13,7 +13,7 @@ import {
   BATCH_FORMAT, BatchKey, CommandError, DECISION_CODE, Decision, ErrorCode, MAX_BATCH_RECORDS, MAX_JSON_BYTES, MAX_REQ_ID, ProtocolError,
   REASONS, bytesToHex, concatBytes, decodeAck, decodeBoardingBatch, decodeCommand, decodeConfigEvent, decodeResponse, decodeState,
   decodeTelemetry, encodeAck, encodeBoardingBatch, encodeCbor, encodeCommand, encodeConfigEvent, encodeResponse, encodeState,
-  encodeTelemetry, hexToBytes, intMap, utf8ToBytes, type BatchRecord, type BoardingBatch, type Telemetry,
+  encodeTelemetry, hexToBytes, intMap, utf8ToBytes, type BoardingRecord, type BoardingBatch, type Telemetry,
 } from '../../protocol/index.js';
 import { propertyParams } from '../support/property-params.js';
 
@@ -50,7 +50,7 @@ const text = (s: string): Uint8Array => utf8ToBytes(s);
 
 const TICKET = hexToBytes('0102030405060708');
 
-const RECORD: BatchRecord = Object.freeze({
+const RECORD: BoardingRecord = Object.freeze({
   seq: 5, time: 1764072000, ticket: TICKET, trip: 'K101-0830', serviceDate: 20261125,
   decision: Decision.ACCEPT, reason: REASONS.ACCEPTED.id, override: 0, passengers: 1,
 });
@@ -68,7 +68,7 @@ const BATCH_HEX =
   '89' + '06' + '1a69259a45' + 'f6' + 'f6' + 'f6' + '00' + '181e' + '00' + '01';
 
 /** A record as the wire carries it (boarding-batch.ts): [seq, time, ticket|null, trip|null, date|null, decision, reason, override, passengers]. */
-function wireRecord(r: BatchRecord): unknown[] {
+function wireRecord(r: BoardingRecord): unknown[] {
   return [r.seq, r.time, r.ticket ?? null, r.trip ?? null, r.serviceDate ?? null, DECISION_CODE[r.decision], r.reason, r.override, r.passengers];
 }
 
@@ -129,7 +129,7 @@ const validBatch: fc.Arbitrary<BoardingBatch> = fc
   .map(({ log, batch, acked, lead, bodies }) => {
     const fromSeq = acked + 1;
     let seq = fromSeq + lead - 1;
-    const records: BatchRecord[] = bodies.map(([step, b]) => {
+    const records: BoardingRecord[] = bodies.map(([step, b]) => {
       seq += step;
       return {
         seq, time: b.time, decision: b.decision, reason: b.reason, override: b.override, passengers: b.passengers,
@@ -183,7 +183,7 @@ describe('boarding batch', () => {
   });
 
   describe('encoder refuses invalid batches with INVALID_ARGUMENT', () => {
-    const r = (seq: number, extra: Partial<BatchRecord> = {}): BatchRecord => ({ ...RECORD, seq, ...extra });
+    const r = (seq: number, extra: Partial<BoardingRecord> = {}): BoardingRecord => ({ ...RECORD, seq, ...extra });
     const cases: Array<[string, BoardingBatch]> = [
       ['fromSeq equal to acked', { ...BATCH, acked: 4, fromSeq: 4 }],
       ['fromSeq below acked', { ...BATCH, acked: 5, fromSeq: 4 }],
@@ -216,7 +216,7 @@ describe('boarding batch', () => {
   // can publish a batch the back office refuses on every retry (a poison batch
   // stuck at the head of the outbox). The encoder should refuse these itself.
   it('encoder accepts nothing the decoder refuses', () => {
-    const r = (extra: Record<string, unknown>): BatchRecord => ({ ...RECORD, seq: 6, ...extra }) as BatchRecord;
+    const r = (extra: Record<string, unknown>): BoardingRecord => ({ ...RECORD, seq: 6, ...extra }) as BoardingRecord;
     const cases: Array<[string, BoardingBatch]> = [
       ['7-byte ticket hash', { ...BATCH, records: [r({ ticket: TICKET.subarray(1) })] }],
       ['9-byte ticket hash', { ...BATCH, records: [r({ ticket: concatBytes(TICKET, TICKET.subarray(0, 1)) })] }],
