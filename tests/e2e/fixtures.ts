@@ -7,6 +7,7 @@ import {
   IssuerMode, encodeQrText, decodeQrText, signDenyList, signTripList, ticketHash,
   type Trip,
 } from '../../protocol/index.js';
+import type { SyncSettings } from '../../firmware/sync/sync-service.js';
 import { SimulatedValidator, type SimulatedValidatorOptions } from '../../simulator/validator/sim-validator.js';
 import { NOW, OPERATOR, TRIP, busIssuer, issue, makeTrust, root, testSigner } from '../protocol/fixtures.js';
 
@@ -30,6 +31,17 @@ export const revokedTicket = issue({ ticketNo: '370600019999999999' });
 
 export const denyDoc = (version = 1) => signDenyList(header(version), [ticketHash(revokedTicket.cti)], root);
 export const tripsDoc = (version = 1, trips: readonly Trip[] = [TRIP, LATER_TRIP, OTHER_LINE_TRIP]) => signTripList(header(version), trips, root);
+
+/**
+ * Sync settings for tests against a real broker: new records go out within
+ * 50 ms, reconnects come within 0.4 s, telemetry stays out of the way.
+ */
+export const FAST_SYNC: Partial<SyncSettings> = Object.freeze({
+  flushIntervalMs: 50,
+  telemetryIntervalMs: 3_600_000,
+  keepaliveMs: 10_000,
+  backoff: { initialMs: 50, maxMs: 400 },
+});
 
 export const PROVISIONING = Object.freeze({ validatorId: 'V-0042', operator: OPERATOR, rootKeys: [root.publicKey] });
 

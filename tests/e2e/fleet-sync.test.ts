@@ -24,7 +24,7 @@ import { boardingKeyCounts } from '../support/boarding-key-counts.js';
 import { flashLogRecords } from '../support/flash-log-records.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { WireObserver } from '../support/wire-observer.js';
-import { NOW, OPERATOR, PROVISIONING, TRIP, forged, passenger, validator } from './fixtures.js';
+import { FAST_SYNC, NOW, OPERATOR, PROVISIONING, TRIP, forged, passenger, validator } from './fixtures.js';
 
 let broker: Mosquitto;
 const pump = new RealtimePump({ intervalMs: 5 });
@@ -38,13 +38,6 @@ afterAll(async () => {
   pump.stop();
   await broker?.close();
 });
-
-const FAST: Partial<SyncSettings> = {
-  flushIntervalMs: 50,
-  telemetryIntervalMs: 3_600_000,
-  keepaliveMs: 10_000,
-  backoff: { initialMs: 50, maxMs: 400 },
-};
 
 /** Long enough for a batch already on its way to land, then for a resend that should not happen to show. */
 const SETTLE_MS = 200;
@@ -162,7 +155,7 @@ describe.each(DB_KINDS)('validators through Mosquitto into %s', (kind) => {
     const v = validator({
       seed: ids,
       provisioning: { ...PROVISIONING, validatorId: id },
-      sync: { client: SimMqttClient, port: broker.port, network: options.network ?? new SimNetwork(), settings: { ...FAST, ...options.settings } },
+      sync: { client: SimMqttClient, port: broker.port, network: options.network ?? new SimNetwork(), settings: { ...FAST_SYNC, ...options.settings } },
     });
     pump.add(v.loop);
     cleanup.push(() => {

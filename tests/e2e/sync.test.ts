@@ -16,7 +16,7 @@ import type { SimulatedValidator } from '../../simulator/validator/sim-validator
 import type { SyncSettings } from '../../firmware/sync/sync-service.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { ScriptedBackOffice } from '../support/scripted-back-office.js';
-import { LATER_TRIP, NOW, OPERATOR, PROVISIONING, TRIP, denyDoc, forged, passenger, revokedTicket, tripsDoc, validator } from './fixtures.js';
+import { FAST_SYNC, LATER_TRIP, NOW, OPERATOR, PROVISIONING, TRIP, denyDoc, forged, passenger, revokedTicket, tripsDoc, validator } from './fixtures.js';
 
 let broker: Mosquitto;
 let office: ScriptedBackOffice;
@@ -45,13 +45,6 @@ afterAll(async () => {
   await broker?.close();
 });
 
-const FAST: Partial<SyncSettings> = {
-  flushIntervalMs: 50,
-  telemetryIntervalMs: 3_600_000,
-  keepaliveMs: 10_000,
-  backoff: { initialMs: 50, maxMs: 400 },
-};
-
 interface Syncing {
   readonly v: SimulatedValidator;
   readonly id: string;
@@ -63,7 +56,7 @@ function syncing(options: { settings?: Partial<SyncSettings>; network?: SimNetwo
   const network = options.network ?? new SimNetwork();
   const v = validator({
     provisioning: { ...PROVISIONING, validatorId: id },
-    sync: { client: SimMqttClient, port: broker.port, network, maxChunk: options.maxChunk, settings: { ...FAST, ...options.settings } },
+    sync: { client: SimMqttClient, port: broker.port, network, maxChunk: options.maxChunk, settings: { ...FAST_SYNC, ...options.settings } },
   });
   running.push(v);
   if (options.pumped !== false) pump.add(v.loop);

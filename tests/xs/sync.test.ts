@@ -18,7 +18,7 @@ import { SimMqttClient } from '../../simulator/network/mqtt-client.js';
 import { SimNetwork } from '../../simulator/network/sim-network.js';
 import { SIMULATED_FIRMWARE, SimulatedValidator, type SimulatedValidatorOptions } from '../../simulator/validator/sim-validator.js';
 import { XsValidator } from '../../simulator/xs/validator/xs-validator.js';
-import { NOW, OPERATOR, PROVISIONING, TRIP, denyDoc, trustDoc, tripsDoc } from '../e2e/fixtures.js';
+import { FAST_SYNC, NOW, OPERATOR, PROVISIONING, TRIP, denyDoc, trustDoc, tripsDoc } from '../e2e/fixtures.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { ScriptedBackOffice } from '../support/scripted-back-office.js';
 import { shiftCodes } from './support/shift.js';
@@ -28,13 +28,7 @@ const NODE_ID = `V-NODE-${process.pid}`;
 
 // Quick to flush and reconnect; no ack timeout within the test, so a record
 // that arrives twice would be the bridge's doing, not a deliberate resend.
-const SETTINGS: Partial<SyncSettings> = {
-  flushIntervalMs: 50,
-  telemetryIntervalMs: 3_600_000,
-  keepaliveMs: 10_000,
-  backoff: { initialMs: 50, maxMs: 400 },
-  outbox: { ackTimeoutMs: 3_600_000 },
-};
+const SETTINGS: Partial<SyncSettings> = { ...FAST_SYNC, outbox: { ackTimeoutMs: 3_600_000 } };
 
 let broker: Mosquitto;
 let office: ScriptedBackOffice;
