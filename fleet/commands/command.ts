@@ -11,7 +11,8 @@ import type { Command } from '../command.js';
 import { InputError, UsageError } from '../errors.js';
 import { optionalString, requiredString } from '../input/options.js';
 import { parseServiceDate } from '../input/time.js';
-import { brokerUrl, connectBroker, topicId } from './publish.js';
+import { connectBroker } from '../broker/connect-broker.js';
+import { brokerUrl, topicId } from '../input/mqtt-options.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

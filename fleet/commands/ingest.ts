@@ -4,6 +4,7 @@
  * batch, a database error, an alert). Boardings go to a SQLite file by
  * default, or to PostgreSQL when --db is a postgres:// URL.
  */
+import { isTopicId } from '../../protocol/index.js';
 import type { Io } from '../command.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -12,7 +13,7 @@ import { openBoardingStore } from '../ingest/open-boarding-store.js';
 import { StoreKind, storeKindOf } from '../ingest/boarding-store.js';
 import { flag, optionalString } from '../input/options.js';
 import { OpsMonitor } from '../ops/ops-monitor.js';
-import { brokerUrl, topicId } from './publish.js';
+import { brokerUrl, topicId } from '../input/mqtt-options.js';
 
 export const DEFAULT_DB = 'boardings.sqlite';
 
@@ -53,7 +54,7 @@ Options:
   },
   async run(values, _positionals, io) {
     const group = optionalString(values, 'group') ?? 'ingest';
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(group)) throw new UsageError('--group must be 1-64 characters of A-Z a-z 0-9 . _ -');
+    if (!isTopicId(group)) throw new UsageError('--group must be 1-64 characters of A-Z a-z 0-9 . _ -');
     const run: IngestRun = {
       broker: brokerUrl(values.broker),
       db: optionalString(values, 'db') ?? DEFAULT_DB,

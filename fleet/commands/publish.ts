@@ -7,7 +7,7 @@
  * another operator, is refused. Like trust/deny/trips, it refuses to replace
  * a retained document of the same or a newer version unless --force.
  */
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   ConfigTopic, DocumentType, decodeSign1, isTopicId, operatorConfigTopic, validatorConfigTopic, type ConfigTopic as ConfigKind,
 } from '../../protocol/index.js';
@@ -15,6 +15,8 @@ import type { Command, OptionValues } from '../command.js';
 import { InputError, UsageError } from '../errors.js';
 import { readInputFile } from '../input/input-file.js';
 import { flag, optionalString, requiredString } from '../input/options.js';
+import { brokerUrl, topicId } from '../input/mqtt-options.js';
+import { connectBroker } from '../broker/connect-broker.js';
 import { documentHead, type DocumentHead } from '../inspect/document-summary.js';
 
 const KIND_OF: Readonly<Record<string, ConfigKind>> = Object.freeze({
@@ -116,27 +118,4 @@ async function retainedHead(client: MqttClient, topic: string): Promise<Document
     client.removeListener('message', listener);
   }
   return held;
-}
-
-export function topicId(values: OptionValues, name: string, required: boolean): string | undefined {
-  const v = required ? requiredString(values, name) : optionalString(values, name);
-  if (v !== undefined && (!isTopicId(v) || v === 'cfg' || v === 'ops')) {
-    throw new UsageError(`--${name} must be 1-64 characters of A-Z a-z 0-9 . _ - (and not "cfg" or "ops")`);
-  }
-  return v;
-}
-
-export function brokerUrl(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new UsageError('missing --broker');
-  if (!/^(mqtts?|wss?):\/\/[^\s/]+/.test(value)) throw new UsageError(`--broker must be a URL such as mqtt://127.0.0.1:1883, got "${value}"`);
-  return value;
-}
-
-/** One connection attempt: a CLI run fails fast and says so when the broker is not there. */
-export async function connectBroker(url: string): Promise<MqttClient> {
-  try {
-    return await connectAsync(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000 }, false);
-  } catch (e) {
-    throw new InputError(`cannot reach the broker at ${url}: ${(e as Error).message || (e as { code?: string }).code || 'connection failed'}`);
-  }
 }
