@@ -6,26 +6,20 @@
  * reconnect, so a reconnect costs no signature check and reports nothing
  * twice, and turn each outcome into an event for the back office.
  */
-import { ApplyOutcome, ConfigKind, type ApplyResult } from '../config/active-config.js';
+import { ApplyOutcome, type ApplyResult, type ConfigKind } from '../config/active-config.js';
 import { crc32 } from '../flash/crc32.js';
 import type { SyncHost } from './sync-host.js';
-
-export interface ConfigUpdateResult {
-  readonly kind: ConfigKind;
-  /** Undefined when the bytes were the same as last time on this topic. */
-  readonly result?: ApplyResult;
-}
 
 export class ConfigUpdates {
   /** Per topic: length and CRC of the last document handled. */
   readonly #seen = new Map<string, string>();
 
-  handle(host: SyncHost, topic: string, kind: ConfigKind, bytes: Uint8Array): ConfigUpdateResult {
+  /** What the app made of the document; undefined when the bytes were the same as last time on this topic. */
+  handle(host: SyncHost, topic: string, kind: ConfigKind, bytes: Uint8Array): ApplyResult | undefined {
     const fingerprint = `${bytes.length}:${crc32(bytes)}`;
-    if (this.#seen.get(topic) === fingerprint) return { kind };
+    if (this.#seen.get(topic) === fingerprint) return undefined;
     this.#seen.set(topic, fingerprint);
-    const result = host.applyConfig(kind, bytes);
-    return { kind, result };
+    return host.applyConfig(kind, bytes);
   }
 }
 

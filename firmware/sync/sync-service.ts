@@ -14,6 +14,7 @@
  * ask for a sync. Nothing received can throw into the app or stop the
  * link: a bad message is counted and dropped.
  */
+import { isProtocolError } from '../../protocol/errors.js';
 import { decodeAck } from '../../protocol/sync/ack.js';
 import { decodeCommand, encodeResponse } from '../../protocol/sync/command.js';
 import { encodeConfigEvent } from '../../protocol/sync/config-event.js';
@@ -248,7 +249,7 @@ export class SyncService implements Uplink {
     try {
       this.#route(topic, payload);
     } catch (e) {
-      this.#refuse(topic, e instanceof Error && 'code' in e ? String((e as { code: unknown }).code) : 'MALFORMED');
+      this.#refuse(topic, isProtocolError(e) ? e.code : 'MALFORMED');
     }
   }
 
@@ -271,7 +272,7 @@ export class SyncService implements Uplink {
       case 'config': {
         // An empty retained message is a document withdrawn from the broker, not a new one: keep what is held.
         if (!host || payload.length === 0) return;
-        const { result } = this.#config.handle(host, topic, parsed.config, payload);
+        const result = this.#config.handle(host, topic, parsed.config, payload);
         if (!worthReporting(result)) return;
         this.#emit({ type: 'config', kind: result.kind, outcome: result.outcome, version: result.version, error: result.error });
         const event = encodeConfigEvent({ kind: result.kind, outcome: result.outcome === 'applied' ? 'applied' : 'rejected', version: result.version, error: result.error, ts: this.#now() });
